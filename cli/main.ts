@@ -1,0 +1,27 @@
+// The `quoin` command. Each subcommand lives in its own module; this file only wires them up.
+import { Command, CommanderError } from 'commander';
+import { registerCheck, registerCompile } from './compile-commands.js';
+import { version } from './version.js';
+
+const program = new Command();
+program
+  .name('quoin')
+  .description('Quoin: rule-driven market making. Compile, check and run .quoin rule sets.')
+  .version(version)
+  .showHelpAfterError('(run quoin help for the commands)')
+  .exitOverride();
+
+registerCheck(program);
+registerCompile(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander has printed its message (or help) already.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`quoin: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  }
+}

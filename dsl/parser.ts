@@ -1,0 +1,587 @@
+// The Quoin grammar as a chevrotain CstParser. One instance is reused (`parser.input = tokens`).
+// Error recovery is on so the editor gets every syntax error of a file in one pass; the CST is then
+// turned into the AST by cst-to-ast.ts. docs/dsl.md holds the same grammar in EBNF.
+import { CstParser, type IToken, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+import { LineIndex } from './line-index.js';
+import { syntaxMessages } from './syntax-messages.js';
+
+const riskActions = [T.Reject, T.Throttle, T.ReduceOnly, T.Halt, T.CancelAll] as const;
+
+export class QuoinParser extends CstParser {
+  /** Line lookup for the current input: a unit must sit on its number's line. Set before each parse. */
+  lines: LineIndex = new LineIndex('');
+
+  /** `validate` runs chevrotain's grammar checks (ambiguities, left recursion): on in tests, off in production for start-up time. */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: 'onlyOffset',
+      maxLookahead: 3,
+      errorMessageProvider: syntaxMessages,
+      skipValidations: options.validate !== true,
+    });
+    this.performSelfAnalysis();
+  }
+
+  // strategy "name" version 3 { item* }
+  public file = this.RULE('file', () => {
+    this.CONSUME(T.Strategy);
+    this.CONSUME(T.StringLiteral, { LABEL: 'name' });
+    this.CONSUME(T.Version);
+    this.CONSUME(T.NumberLiteral, { LABEL: 'version' });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.item));
+    this.CONSUME(T.RBrace);
+  });
+
+  private item = this.RULE('item', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.marketDecl) },
+      { ALT: () => this.SUBRULE(this.paramsBlock) },
+      { ALT: () => this.SUBRULE(this.signalDecl) },
+      { ALT: () => this.SUBRULE(this.fairDecl) },
+      { ALT: () => this.SUBRULE(this.scenarioDecl) },
+      { ALT: () => this.SUBRULE(this.quoteBlock) },
+      { ALT: () => this.SUBRULE(this.riskBlock) },
+      { ALT: () => this.SUBRULE(this.hedgeRule) },
+      { ALT: () => this.SUBRULE(this.adaptRule) },
+      { ALT: () => this.CONSUME(T.Semicolon) },
+    ]);
+  });
+
+  // market m = binance:"BTC/USDT" { tick = 0.1  lot = 0.001 }
+  private marketDecl = this.RULE('marketDecl', () => {
+    this.CONSUME(T.Market);
+    this.CONSUME(T.Identifier, { LABEL: 'alias' });
+    this.CONSUME(T.Equals);
+    this.CONSUME2(T.Identifier, { LABEL: 'venue' });
+    this.CONSUME(T.Colon);
+    this.CONSUME(T.StringLiteral, { LABEL: 'symbol' });
+    this.OPTION(() => {
+      this.CONSUME(T.LBrace);
+      this.MANY(() => this.SUBRULE(this.assignment));
+      this.CONSUME(T.RBrace);
+    });
+  });
+
+  // name = expression   (market options, scenario overrides)
+  private assignment = this.RULE('assignment', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+    this.OPTION(() => this.CONSUME(T.Semicolon));
+  });
+
+  private paramsBlock = this.RULE('paramsBlock', () => {
+    this.CONSUME(T.Params);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.paramDecl));
+    this.CONSUME(T.RBrace);
+  });
+
+  // gamma = 0.1 in [0.01, 1]
+  private paramDecl = this.RULE('paramDecl', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+    this.OPTION(() => {
+      this.CONSUME(T.In);
+      this.CONSUME(T.LBracket);
+      this.SUBRULE2(this.expression, { LABEL: 'lo' });
+      this.CONSUME(T.Comma);
+      this.SUBRULE3(this.expression, { LABEL: 'hi' });
+      this.CONSUME(T.RBracket);
+    });
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
+  });
+
+  private signalDecl = this.RULE('signalDecl', () => {
+    this.CONSUME(T.Signal);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+  });
+
+  // fair = m.microprice   |   fair h = h.mid
+  private fairDecl = this.RULE('fairDecl', () => {
+    this.CONSUME(T.Fair);
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'market' }));
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+  });
+
+  // scenario high_vol when P [for D] [exit when Q] [hold D] { overrides, pause, reduce_only }
+  private scenarioDecl = this.RULE('scenarioDecl', () => {
+    this.CONSUME(T.Scenario);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression, { LABEL: 'when' });
+    this.OPTION(() => {
+      this.CONSUME(T.For);
+      this.SUBRULE2(this.expression, { LABEL: 'for' });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Exit);
+      this.CONSUME2(T.When);
+      this.SUBRULE3(this.expression, { LABEL: 'exit' });
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.Hold);
+      this.SUBRULE4(this.expression, { LABEL: 'hold' });
+    });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.assignment) },
+        { ALT: () => this.CONSUME(T.Pause) },
+        { ALT: () => this.CONSUME(T.ReduceOnly) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  private quoteBlock = this.RULE('quoteBlock', () => {
+    this.CONSUME(T.Quote);
+    this.CONSUME(T.Identifier, { LABEL: 'market' });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.assignment) },
+        { ALT: () => this.SUBRULE(this.ladderClause) },
+        { ALT: () => this.SUBRULE(this.refreshClause) },
+        { ALT: () => this.SUBRULE(this.minIntervalClause) },
+        { ALT: () => this.SUBRULE(this.smoothClause) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  private ladderClause = this.RULE('ladderClause', () => {
+    this.CONSUME(T.Ladder);
+    this.SUBRULE(this.additive, { LABEL: 'levels' });
+    this.CONSUME(T.Step);
+    this.SUBRULE2(this.additive, { LABEL: 'step' });
+  });
+
+  // refresh when moved > 1 bps or every 5s   (either part may be left out)
+  private refreshClause = this.RULE('refreshClause', () => {
+    this.CONSUME(T.Refresh);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.When);
+          this.CONSUME(T.Moved);
+          this.CONSUME(T.Greater);
+          this.SUBRULE(this.additive, { LABEL: 'moved' });
+          this.OPTION(() => {
+            this.CONSUME(T.Or);
+            this.CONSUME(T.Every);
+            this.SUBRULE2(this.additive, { LABEL: 'every' });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.Every);
+          this.SUBRULE3(this.additive, { LABEL: 'every' });
+        },
+      },
+    ]);
+  });
+
+  private minIntervalClause = this.RULE('minIntervalClause', () => {
+    this.CONSUME(T.MinInterval);
+    this.SUBRULE(this.additive, { LABEL: 'value' });
+  });
+
+  private smoothClause = this.RULE('smoothClause', () => {
+    this.CONSUME(T.Smooth);
+    this.CONSUME(T.Ema);
+    this.SUBRULE(this.additive, { LABEL: 'value' });
+  });
+
+  private riskBlock = this.RULE('riskBlock', () => {
+    this.CONSUME(T.Risk);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.positionLimit) },
+        { ALT: () => this.SUBRULE(this.notionalLimit) },
+        { ALT: () => this.SUBRULE(this.lossLimit) },
+        { ALT: () => this.SUBRULE(this.drawdownLimit) },
+        { ALT: () => this.SUBRULE(this.orderRateLimit) },
+        { ALT: () => this.SUBRULE(this.priceBand) },
+        { ALT: () => this.SUBRULE(this.conditionRule) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** An optional market alias in a clause; soft keywords (abs, long, …) are never taken for one. */
+  private marketRef(): void {
+    // Shared by several rules, so it uses occurrence index 9, which no calling rule uses itself.
+    this.OPTION9({
+      GATE: () => this.LA(1).tokenType === T.Identifier,
+      DEF: () => this.CONSUME9(T.Identifier, { LABEL: 'market' }),
+    });
+  }
+
+  private limitTail(): void {
+    this.CONSUME9(T.LessEq);
+    this.SUBRULE9(this.expression, { LABEL: 'limit' });
+    this.SUBRULE8(this.actionClause);
+  }
+
+  private actionClause = this.RULE('actionClause', () => {
+    this.CONSUME(T.Arrow);
+    this.OR(riskActions.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'action' }) })));
+  });
+
+  // position [m] [abs|long|short] <= X -> action
+  private positionLimit = this.RULE('positionLimit', () => {
+    this.CONSUME(T.Position);
+    this.marketRef();
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Abs, { LABEL: 'side' }) },
+        { ALT: () => this.CONSUME(T.Long, { LABEL: 'side' }) },
+        { ALT: () => this.CONSUME(T.Short, { LABEL: 'side' }) },
+      ]);
+    });
+    this.limitTail();
+  });
+
+  private notionalLimit = this.RULE('notionalLimit', () => {
+    this.CONSUME(T.Notional);
+    this.marketRef();
+    this.limitTail();
+  });
+
+  // loss [daily|total] <= X -> action
+  private lossLimit = this.RULE('lossLimit', () => {
+    this.CONSUME(T.Loss);
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Daily, { LABEL: 'period' }) },
+        { ALT: () => this.CONSUME(T.Total, { LABEL: 'period' }) },
+      ]);
+    });
+    this.limitTail();
+  });
+
+  private drawdownLimit = this.RULE('drawdownLimit', () => {
+    this.CONSUME(T.Drawdown);
+    this.limitTail();
+  });
+
+  // orders [m] <= 20 per 1s -> throttle
+  private orderRateLimit = this.RULE('orderRateLimit', () => {
+    this.CONSUME(T.Orders);
+    this.marketRef();
+    this.CONSUME(T.LessEq);
+    this.SUBRULE(this.additive, { LABEL: 'limit' });
+    this.CONSUME(T.Per);
+    this.SUBRULE2(this.additive, { LABEL: 'per' });
+    this.SUBRULE(this.actionClause);
+  });
+
+  // price [m] within 50 bps of m.mid -> reject
+  private priceBand = this.RULE('priceBand', () => {
+    this.CONSUME(T.Price);
+    this.marketRef();
+    this.CONSUME(T.Within);
+    this.SUBRULE(this.additive, { LABEL: 'width' });
+    this.CONSUME(T.Of);
+    this.SUBRULE2(this.expression, { LABEL: 'reference' });
+    this.SUBRULE(this.actionClause);
+  });
+
+  // when <bool> -> action
+  private conditionRule = this.RULE('conditionRule', () => {
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression, { LABEL: 'condition' });
+    this.SUBRULE(this.actionClause);
+  });
+
+  // hedge [m] when P { on h  ratio R  target X  via taker  slippage S }
+  private hedgeRule = this.RULE('hedgeRule', () => {
+    this.CONSUME(T.Hedge);
+    this.marketRef();
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression, { LABEL: 'when' });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.On);
+            this.CONSUME(T.Identifier, { LABEL: 'on' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Ratio);
+            this.SUBRULE2(this.expression, { LABEL: 'ratio' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Target);
+            this.SUBRULE3(this.expression, { LABEL: 'target' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Via);
+            this.OR2([
+              { ALT: () => this.CONSUME(T.Taker, { LABEL: 'via' }) },
+              { ALT: () => this.CONSUME(T.Maker, { LABEL: 'via' }) },
+            ]);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Slippage);
+            this.SUBRULE4(this.expression, { LABEL: 'slippage' });
+          },
+        },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  // adapt P toward X [within its bounds | within [lo, hi]] every D [rate R]
+  private adaptRule = this.RULE('adaptRule', () => {
+    this.CONSUME(T.Adapt);
+    this.CONSUME(T.Identifier, { LABEL: 'param' });
+    this.CONSUME(T.Toward);
+    this.SUBRULE(this.expression, { LABEL: 'toward' });
+    this.OPTION(() => {
+      this.CONSUME(T.Within);
+      this.OR([
+        {
+          ALT: () => {
+            this.OPTION2(() => this.CONSUME(T.Its));
+            this.CONSUME(T.Bounds, { LABEL: 'ownBounds' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.SUBRULE2(this.expression, { LABEL: 'lo' });
+            this.CONSUME(T.Comma);
+            this.SUBRULE3(this.expression, { LABEL: 'hi' });
+            this.CONSUME(T.RBracket);
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.Every);
+    this.SUBRULE(this.additive, { LABEL: 'every' });
+    this.OPTION3(() => {
+      this.CONSUME(T.Rate);
+      this.SUBRULE2(this.additive, { LABEL: 'rate' });
+    });
+  });
+
+  // ---- expressions, lowest precedence first ----
+
+  public expression = this.RULE('expression', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.ifExpr) },
+      { ALT: () => this.SUBRULE(this.orExpr) },
+    ]);
+  });
+
+  private ifExpr = this.RULE('ifExpr', () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression, { LABEL: 'cond' });
+    this.CONSUME(T.Then);
+    this.SUBRULE2(this.expression, { LABEL: 'then' });
+    this.CONSUME(T.Else);
+    this.SUBRULE3(this.expression, { LABEL: 'else' });
+  });
+
+  private orExpr = this.RULE('orExpr', () => {
+    this.SUBRULE(this.andExpr, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.Or, { LABEL: 'ops' });
+      this.SUBRULE2(this.andExpr, { LABEL: 'operands' });
+    });
+  });
+
+  private andExpr = this.RULE('andExpr', () => {
+    this.SUBRULE(this.notExpr, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.And, { LABEL: 'ops' });
+      this.SUBRULE2(this.notExpr, { LABEL: 'operands' });
+    });
+  });
+
+  private notExpr = this.RULE('notExpr', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not, { LABEL: 'not' });
+          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison, { LABEL: 'operand' }) },
+    ]);
+  });
+
+  private comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.additive, { LABEL: 'operands' });
+    this.OPTION(() => {
+      this.OR(
+        [T.LessEq, T.GreaterEq, T.EqEq, T.NotEq, T.Less, T.Greater].map((t) => ({
+          ALT: () => this.CONSUME(t, { LABEL: 'ops' }),
+        })),
+      );
+      this.SUBRULE2(this.additive, { LABEL: 'operands' });
+    });
+  });
+
+  public additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
+      ]);
+      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+    });
+  });
+
+  private multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
+      ]);
+      this.SUBRULE2(this.unary, { LABEL: 'operands' });
+    });
+  });
+
+  private unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus, { LABEL: 'minus' });
+          this.SUBRULE(this.unary, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.power, { LABEL: 'operand' }) },
+    ]);
+  });
+
+  // x ^ y is right-associative and binds tighter than unary minus: -x^2 = -(x^2).
+  private power = this.RULE('power', () => {
+    this.SUBRULE(this.postfix, { LABEL: 'base' });
+    this.OPTION(() => {
+      this.CONSUME(T.Caret);
+      this.SUBRULE(this.unary, { LABEL: 'exponent' });
+    });
+  });
+
+  // m.depth(10 bps), ewm_stdev(x, halflife: 60s)
+  private postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary, { LABEL: 'primary' });
+    this.OPTION(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME(T.Identifier, { LABEL: 'member' });
+      this.OPTION2(() => this.SUBRULE(this.callArgs, { LABEL: 'memberArgs' }));
+    });
+  });
+
+  private callArgs = this.RULE('callArgs', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.argument);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.argument);
+      });
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  private argument = this.RULE('argument', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Identifier, { LABEL: 'name' });
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+  });
+
+  private primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.amount) },
+      { ALT: () => this.CONSUME(T.Duration) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.SUBRULE(this.eventExpr) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'name' });
+          this.OPTION(() => this.SUBRULE(this.callArgs, { LABEL: 'args' }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression, { LABEL: 'inner' });
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  // 8 bps, 0.01 BTC, 5%: the unit must sit on the number's line, so a number at the end of one
+  // line never swallows the name that starts the next.
+  private amount = this.RULE('amount', () => {
+    const num = this.CONSUME(T.NumberLiteral, { LABEL: 'number' });
+    this.OPTION({
+      GATE: () => isUnitAfter(num, this.LA(1), this.LA(2), this.lines),
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'unit' }) },
+          { ALT: () => this.CONSUME(T.Percent, { LABEL: 'unit' }) },
+        ]);
+      },
+    });
+  });
+
+  // event("cpi") within 2m
+  private eventExpr = this.RULE('eventExpr', () => {
+    this.CONSUME(T.Event);
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.StringLiteral, { LABEL: 'name' });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Within);
+    this.SUBRULE(this.unary, { LABEL: 'within' });
+  });
+}
+
+const notAfterUnit: ReadonlySet<TokenType> = new Set([T.Equals, T.LParen, T.Dot, T.Colon]);
+
+function isUnitAfter(num: IToken, next: IToken, afterNext: IToken, lines: LineIndex): boolean {
+  if (next.tokenType !== T.Percent && next.tokenType !== T.Identifier) return false;
+  // Recovery can hand us virtual tokens without positions; those are never units.
+  if (!Number.isFinite(num.startOffset) || !Number.isFinite(next.startOffset)) return false;
+  if (lines.lineOf(num.startOffset) !== lines.lineOf(next.startOffset)) return false;
+  return next.tokenType === T.Percent || !notAfterUnit.has(afterNext.tokenType);
+}
+
+/** The one shared parser instance: chevrotain parsers are built once and fed new input. */
+export const parser = new QuoinParser();
