@@ -472,6 +472,11 @@ export function check(decls: Declarations, report: Reporter): Checked {
   const expectType = (x: A.Expr, t: Ty, wanted: Ty[], where: string): Ty => {
     if (t.kind === 'error') return t;
     if (isZero(x)) return wanted[0] ?? t;
+    const needsUnit = wanted.every((w) => w.kind !== 'ratio' && w.kind !== 'count');
+    if (needsUnit && isBareLiteral(x) && wanted[0]) {
+      report('Q3007', `give ${x.text} a unit: ${where} needs ${wanted.map(describe).join(' or ')}${unitExample(wanted[0])}`, x.range);
+      return T.error;
+    }
     if (wanted.some((w) => accepts(w, t))) return t;
     const sameKind = wanted.find((w) => w.kind === t.kind);
     if (sameKind) {

@@ -99,13 +99,16 @@ function conversionHint(a: Ty, b: Ty): string {
 
 export function multiply(a: Ty, b: Ty): UnitResult {
   if (a.kind === 'error' || b.kind === 'error') return ok(T.error);
+  // A duration in arithmetic counts in seconds: vol² × 30s is a plain number, spread × 2s a price.
+  if (a.kind === 'duration' && b.kind === 'duration') {
+    return { ok: false, code: 'Q3002', message: 'cannot multiply two durations' };
+  }
+  if (a.kind === 'duration') return ok(isDimensionless(b) ? T.ratio : b);
+  if (b.kind === 'duration') return ok(isDimensionless(a) ? T.ratio : a);
   if (a.kind === 'count' && b.kind === 'count') return ok(T.count);
   if (isDimensionless(a) && isDimensionless(b)) return ok(a.kind === 'bps' && b.kind === 'bps' ? T.ratio : a.kind === 'bps' || b.kind === 'bps' ? T.bps : T.ratio);
   if (isDimensionless(a)) return ok(b);
   if (isDimensionless(b)) return ok(a);
-  // A duration in arithmetic counts in seconds.
-  if (a.kind === 'duration' && b.kind !== 'duration') return ok(b);
-  if (b.kind === 'duration' && a.kind !== 'duration') return ok(a);
   const [p, q] = a.kind === 'price' ? [a, b] : [b, a];
   if (p.kind === 'price' && q.kind === 'qty') {
     const [quote, base] = splitPriceAsset(p.asset);
@@ -119,8 +122,13 @@ export function multiply(a: Ty, b: Ty): UnitResult {
 
 export function divide(a: Ty, b: Ty): UnitResult {
   if (a.kind === 'error' || b.kind === 'error') return ok(T.error);
+  // Per-second rates keep the unit of what is counted (variance per second is still a plain number).
+  if (b.kind === 'duration') return ok(a.kind === 'duration' || isDimensionless(a) ? T.ratio : a);
+  if (a.kind === 'duration') {
+    if (isDimensionless(b)) return ok(T.ratio);
+    return { ok: false, code: 'Q3002', message: `cannot divide a duration by ${describe(b)}` };
+  }
   if (isDimensionless(b)) return ok(a.kind === 'count' && b.kind !== 'count' ? T.ratio : a);
-  if (b.kind === 'duration') return ok(a.kind === 'duration' ? T.ratio : a);
   if (a.kind === b.kind) {
     if (assetsClash(a, b)) return { ok: false, code: 'Q3008', message: `cannot divide ${describe(a)} by ${describe(b)}: they are in different assets` };
     return ok(T.ratio);
@@ -155,6 +163,9 @@ export function splitPriceAsset(asset: string | undefined): [string | undefined,
 export function accepts(expected: Ty, actual: Ty): boolean {
   if (actual.kind === 'error' || expected.kind === 'error') return true;
   if (expected.kind === 'ratio' || expected.kind === 'count') return isDimensionless(actual) && actual.kind !== 'bps';
+  // A computed fraction is a fraction: vol × 1.5 can stand where bps are wanted. (Bare literals are
+  // refused before this: `5` where bps are wanted is a forgotten unit.)
+  if (expected.kind === 'bps') return actual.kind === 'bps' || actual.kind === 'ratio';
   if (expected.kind !== actual.kind) return false;
   return !assetsClash(expected, actual);
 }
