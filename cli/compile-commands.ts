@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../dsl/diagnostics.js';
 import { compile } from '../compiler/program.js';
-import { readSource } from './read-source.js';
+import { expandInputs, readSource } from './read-source.js';
 
 interface FileReport {
   file: string;
@@ -17,13 +17,13 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('check rule sets and print their diagnostics as file:line:col: severity: message')
-    .argument('<files...>', '.quoin files')
+    .argument('<files...>', '.quoin files, or directories to check every .quoin file in')
     .option('--json', 'print machine-readable diagnostics')
     .option('--warnings-as-errors', 'exit 1 on warnings too')
     .action((files: string[], opts: { json?: boolean; warningsAsErrors?: boolean }) => {
       const reports: FileReport[] = [];
       let failed = false;
-      for (const file of files) {
+      for (const file of expandInputs(files)) {
         const source = readSource(file);
         if (!source.ok) {
           reports.push({ file, ok: false, diagnostics: [source.diagnostic] });

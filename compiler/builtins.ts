@@ -193,8 +193,8 @@ export const marketMembers = byForm('member');
 export const functions = byForm('function');
 export const values = byForm('value');
 
-/** Names that params, signals and bindings may not take. */
-export const reservedNames: ReadonlySet<string> = new Set([...builtins.map((b) => b.name), 'fair', 'moved']);
+/** Names that params, signals and bindings may not take (market fields are always written m.field, so they stay free). */
+export const reservedNames: ReadonlySet<string> = new Set([...functions.keys(), ...values.keys(), 'fair', 'moved']);
 
 const acceptsText: Record<ArgAccepts, string> = {
   same: 'T',

@@ -3,6 +3,7 @@
 // Its tables (types, resolutions, literal values, param facts) are what lowering reads.
 import { closest, distance } from 'fastest-levenshtein';
 import type * as A from '../dsl/ast.js';
+import { printExpr } from '../dsl/print.js';
 import type { Declarations, MarketSym } from './binder.js';
 import { reportUnknownMarket } from './binder.js';
 import { functions, marketMembers, values, type ArgSpec, type BuiltinSpec } from './builtins.js';
@@ -85,11 +86,13 @@ export function check(decls: Declarations, report: Reporter): Checked {
   /** Operands that must share a unit; a bare non-zero number next to a unit is a forgotten unit. */
   const combine = (parts: A.Expr[], scope: Scope, what: string, range: A.SourceRange): Ty => {
     const typed = parts.map((p) => ({ p, t: typeOf(p, scope) }));
-    const dimensional = typed.find(({ p, t }) => !isDimensionless(t) && t.kind !== 'error' && !isBareLiteral(p));
+    // bps count as a unit here too (5 bps + 0.5 is surely 0.5 bps), except for the factor 1 ± x.
+    const withUnit = (t: Ty): boolean => t.kind !== 'ratio' && t.kind !== 'count' && t.kind !== 'error' && t.kind !== 'bool';
+    const dimensional = typed.find(({ p, t }) => withUnit(t) && !isBareLiteral(p));
     let acc: Ty | undefined;
     for (const { p, t } of typed) {
       if (isZero(p)) continue;
-      if (dimensional && isBareLiteral(p) && (dimensional.t.kind !== 'bool')) {
+      if (dimensional && isBareLiteral(p) && !(dimensional.t.kind === 'bps' && p.value === 1)) {
         report('Q3007', `give ${p.text} a unit: it is combined with ${describe(dimensional.t)}${unitExample(dimensional.t)}`, p.range);
         return T.error;
       }
@@ -792,6 +795,11 @@ export function check(decls: Declarations, report: Reporter): Checked {
   }
 
   function positiveLimit(e: A.Expr, what: string): void {
+    if ((c.types.get(e) ?? T.error).kind === 'error') return;
+    if (!paramDependencies(e, c)) {
+      report('Q4011', `${what} that moves with market data cannot be shown to a risk manager as a fixed worst case; prefer a param with bounds`, e.range);
+      return;
+    }
     const v = constValue(e, c, baseValue);
     if (typeof v === 'number' && v <= 0) report('Q4008', `${what} must be greater than 0`, e.range);
   }
@@ -904,9 +912,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
   return c;
 
   function sourceOf(e: A.Expr): string {
-    if (e.kind === 'number') return e.unit ? `${e.text} ${e.unit.name}` : e.text;
-    if (e.kind === 'duration') return e.text;
-    return 'this value';
+    return printExpr(e);
   }
 }
 

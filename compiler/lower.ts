@@ -2,6 +2,7 @@
 // (arguments always before their users), with identical subexpressions shared, so the runtime
 // evaluates a plan in one forward pass with no recursion. Runs only on programs without errors.
 import type * as A from '../dsl/ast.js';
+import { printExpr } from '../dsl/print.js';
 import type * as P from '../schemas/generated/plan.js';
 import type { Declarations, MarketSym } from './binder.js';
 import type { BuiltinSpec } from './builtins.js';
@@ -52,7 +53,7 @@ function valueType(t: Ty | undefined): P.ValueType {
   return t.asset ? { kind: t.kind, asset: t.asset } : { kind: t.kind };
 }
 
-export function lower(ast: A.StrategyAst, decls: Declarations, c: Checked, source: string, file: string): UnhashedPlan {
+export function lower(ast: A.StrategyAst, decls: Declarations, c: Checked, file: string): UnhashedPlan {
   const table = new NodeTable();
   const items: Record<string, P.Range> = {};
   const signalNodes = new Map<string, number>();
@@ -234,7 +235,7 @@ export function lower(ast: A.StrategyAst, decls: Declarations, c: Checked, sourc
       value: facts.value,
       type: valueType(facts.type),
       integer: facts.integer,
-      display: source.slice(decl.value.range.start.offset, decl.value.range.end.offset),
+      display: printExpr(decl.value),
     };
     if (facts.bounds) p.bounds = { lo: facts.bounds.lo, hi: facts.bounds.hi };
     params.push(p);

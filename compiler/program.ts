@@ -1,9 +1,9 @@
 // The compiler driver: source → parse → bind → check → lower → validate → hash. Each phase reports
 // through one sink; a plan comes out only when no error remains. Nothing a user types can make this
 // throw: unexpected failures become a Q5002 diagnostic.
-import type { StrategyAst } from '../dsl/ast.js';
+import type { SourceRange, StrategyAst } from '../dsl/ast.js';
 import { hasErrors, makeDiagnostic, type Diagnostic } from '../dsl/diagnostics.js';
-import { parse, LineIndex } from '../dsl/parse.js';
+import { parse, LineIndex, limits } from '../dsl/parse.js';
 import { validatePlan, type Plan } from '../schemas/index.js';
 import { bind } from './binder.js';
 import { check, type Checked } from './checker.js';
@@ -36,16 +36,20 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     if (!ast) return { plan: undefined, diagnostics, ast, checked };
 
     const syntaxErrors = hasErrors(diagnostics);
+    // After syntax errors the later phases still run (the editor wants every problem at once), but
+    // only on blocks the parser read whole: inside a broken block, recovery guesses, and findings
+    // about those guesses would only be noise.
+    const broken = brokenRanges(ast, diagnostics);
     const report: Reporter = (code, message, range, extra = {}) => {
+      if (syntaxErrors && (code === 'Q4010' || code === 'Q4009' || code === 'Q4005')) return;
+      if (broken.some((r) => range.start.offset >= r.start.offset && range.start.offset < r.end.offset)) return;
       diagnostics.push(makeDiagnostic({ code, message, file, range, ...extra }));
     };
-    // After syntax errors, later phases still run (the editor wants every problem at once), but
-    // their findings inside broken regions are already suppressed by `error` placeholders.
     const decls = bind(ast, report);
-    checked = check(decls, syntaxErrors ? quietWarnings(report) : report);
+    checked = check(decls, report);
     if (hasErrors(diagnostics)) return { plan: undefined, diagnostics: sortDiagnostics(diagnostics), ast, checked };
 
-    const unhashed = lower(ast, decls, checked, source, file);
+    const unhashed = lower(ast, decls, checked, file);
     const plan: Plan = { ...unhashed, hash: planHash(unhashed) };
     const validation = validatePlan(plan);
     if (!validation.ok) {
@@ -74,19 +78,30 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   }
 }
 
-/** With syntax errors present, unused-name warnings are mostly noise from the broken parts. */
-function quietWarnings(report: Reporter): Reporter {
-  return (code, message, range, extra) => {
-    if (code === 'Q4010' || code === 'Q4009') return;
-    report(code, message, range, extra);
-  };
+/** Ranges of top-level blocks that contain a syntax error. */
+function brokenRanges(ast: StrategyAst, diagnostics: Diagnostic[]): SourceRange[] {
+  const errorOffsets = diagnostics.filter((d) => d.severity === 'error').map((d) => d.range.start.offset);
+  if (errorOffsets.length === 0) return [];
+  return ast.items
+    .map((item) => item.range)
+    .filter((r) => errorOffsets.some((o) => o >= r.start.offset && o <= r.end.offset));
 }
 
+/** In source order, at most `limits.maxDiagnostics`, then one Q1008 saying how many more there were. */
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  return ds
+  const sorted = ds
     .map((d, i) => ({ d, i }))
     .sort((a, b) => a.d.range.start.offset - b.d.range.start.offset || a.i - b.i)
     .map(({ d }) => d);
+  const counted = sorted.filter((d) => d.code !== 'Q1008');
+  const hidden = counted.length - limits.maxDiagnostics + ds.filter((d) => d.code === 'Q1008').reduce((n, d) => n + Number(/^(\d+)/.exec(d.message)?.[1] ?? 0), 0);
+  if (counted.length <= limits.maxDiagnostics && hidden <= 0) return sorted;
+  const kept = counted.slice(0, limits.maxDiagnostics);
+  const last = kept[kept.length - 1];
+  if (last && hidden > 0) {
+    kept.push(makeDiagnostic({ code: 'Q1008', message: `${hidden} more errors not shown; fix the ones above first`, file: last.file, range: last.range }));
+  }
+  return kept;
 }
 
 /** Puts `format` and `hash` first so a plan file reads naturally; the hash ignores key order. */

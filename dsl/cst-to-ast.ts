@@ -65,8 +65,10 @@ export function parseDuration(text: string): number {
   return seconds;
 }
 
-export function unquote(image: string): string {
-  return image.slice(1, -1).replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+/** The text of a string token; an unterminated one (reported by the lexer step) has no closing quote to drop. */
+export function unquote(tok: IToken): string {
+  const closed = tok.tokenType.name !== 'UnterminatedString';
+  return tok.image.slice(1, closed ? -1 : undefined).replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
 export interface SyntaxFinding {
@@ -90,7 +92,7 @@ export class CstToAst {
     const name = token(ch, 'name');
     const version = token(ch, 'version');
     return {
-      name: { value: name ? unquote(name.image) : '', range: this.r.ofToken(name) },
+      name: { value: name ? unquote(name) : '', range: this.r.ofToken(name) },
       version: { value: version ? Number(version.image) : 0, range: this.r.ofToken(version) },
       items: nodes(ch, 'item').flatMap((it) => this.item(it)),
       range: this.r.ofNode(n),
@@ -125,7 +127,7 @@ export class CstToAst {
       kind: 'market',
       alias,
       venue,
-      symbol: { value: unquote(symbol.image), range: this.r.ofToken(symbol) },
+      symbol: { value: unquote(symbol), range: this.r.ofToken(symbol) },
       options: nodes(ch, 'assignment').flatMap((a) => this.assignment(a)),
       range: this.r.ofNode(n),
     }];
@@ -434,13 +436,13 @@ export class CstToAst {
     if (token(ch, 'True')) return { kind: 'bool', value: true, range };
     if (token(ch, 'False')) return { kind: 'bool', value: false, range };
     const str = token(ch, 'StringLiteral');
-    if (str) return { kind: 'string', value: unquote(str.image), range };
+    if (str) return { kind: 'string', value: unquote(str), range };
     const ev = node(ch, 'eventExpr');
     if (ev) {
       const nameTok = token(ev.children, 'name');
       return {
         kind: 'event',
-        name: nameTok ? unquote(nameTok.image) : '',
+        name: nameTok ? unquote(nameTok) : '',
         nameRange: this.r.ofToken(nameTok),
         within: this.expr(node(ev.children, 'within'), ev),
         range: this.r.ofNode(ev),

@@ -50,7 +50,7 @@ export const catalogue = {
     severity: 'error',
     title: 'Expected something else here',
     explanation: 'A clause is incomplete or a word is out of place; the message names what the clause needed, such as a duration after min_interval.',
-    example: exampleStrategy(`  quote m {\n    bid = m.bid\n    ask = m.ask\n    size = order_size\n    min_interval\n  }\n${risk}`),
+    example: ok('  signal s m.mid'),
   },
   Q1003: {
     severity: 'error',
@@ -87,6 +87,13 @@ export const catalogue = {
     title: 'Too many errors',
     explanation: 'After 100 errors the compiler stops reporting more; fix the first ones and check again.',
     example: exampleStrategy(`${quote}\n${risk}\n${'  signal @\n'.repeat(120)}`),
+  },
+
+  Q1009: {
+    severity: 'error',
+    title: 'File cannot be read',
+    explanation: 'The file given to quoin check or quoin compile does not exist, is a directory without .quoin files, is too large, or cannot be read.',
+    example: '',
   },
 
   // ---- Q2xxx: names ----
@@ -180,7 +187,7 @@ export const catalogue = {
     severity: 'error',
     title: 'Wrong kind of value',
     explanation: 'A clause or an argument needs a particular unit, such as a duration for min_interval or a price for bid.',
-    example: exampleStrategy(`  quote m {\n    bid = m.bid\n    ask = m.ask\n    size = order_size\n    min_interval 3\n  }\n${risk}`),
+    example: exampleStrategy(`  quote m {\n    bid = m.bid\n    ask = m.ask\n    size = order_size\n    min_interval m.mid\n  }\n${risk}`),
   },
   Q3004: {
     severity: 'error',
@@ -192,7 +199,7 @@ export const catalogue = {
     severity: 'error',
     title: 'Fixed value expected',
     explanation: 'Windows, half-lives, intervals and bounds must be known before the strategy runs: literals or params that no scenario or adapt rule changes.',
-    example: ok('  signal s = ewm_mean(m.mid, halflife: m.spread / m.mid * 1h)'),
+    example: ok('  signal s = ewm_mean(m.mid, halflife: max(1h, time_of_day))'),
   },
   Q3006: {
     severity: 'error',
@@ -204,7 +211,7 @@ export const catalogue = {
     severity: 'error',
     title: 'Plain number needs a unit',
     explanation: 'A number without a unit is added to or compared with bps, a duration, a price or a quantity. Write the unit: 5 bps, 5s, 0.1 BTC.',
-    example: ok('  scenario s when m.spread / m.mid > 5 { pause }'),
+    example: ok('  scenario s when m.spread > 5 { pause }'),
   },
   Q3008: {
     severity: 'error',

@@ -1,6 +1,6 @@
 // Source text → AST plus syntax diagnostics. Lenient: every syntax error of the file in one pass,
 // and never an exception, whatever bytes come in.
-import { Lexer, type ILexingError, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { EOF, Lexer, type ILexingError, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import type { StrategyAst, SourceRange } from './ast.js';
 import { CstToAst, RangeMaker } from './cst-to-ast.js';
 import { LineIndex } from './line-index.js';
@@ -35,7 +35,10 @@ export function parse(source: string, file: string): ParseResult {
 
   const lexed = lexer.tokenize(source);
   // The lexer records start offsets only; ends come from the image length (needed for CST node ranges).
-  for (const t of lexed.tokens) t.endOffset = t.startOffset + t.image.length - 1;
+  for (const t of lexed.tokens) {
+    t.endOffset = t.startOffset + t.image.length - 1;
+    if (t.tokenType === T.UnterminatedString) reportInvalid(t, source, lines, add);
+  }
   for (const e of lexed.errors) reportLexError(e, source, lines, add);
   for (const t of lexed.groups.invalid ?? []) reportInvalid(t, source, lines, add);
 
@@ -87,7 +90,11 @@ function reportInvalid(t: IToken, source: string, lines: LineIndex, add: (c: Dia
     return;
   }
   const shown = JSON.stringify(t.image.length > 12 ? `${t.image.slice(0, 12)}…` : t.image);
-  const extra = t.image.startsWith('//') ? ' (comments start with #)' : t.image === '!' ? " (write 'not' for negation, != for not-equal)" : '';
+  if (t.tokenType === T.SlashComment) {
+    add('Q1001', 'comments start with #, not //', lines.range(t.startOffset, end));
+    return;
+  }
+  const extra = t.image === '!' ? " (write 'not' for negation, != for not-equal)" : '';
   add('Q1001', `unexpected character${t.image.length > 1 ? 's' : ''} ${shown}${extra}`, lines.range(t.startOffset, end));
 }
 
@@ -99,8 +106,9 @@ function reportParseError(e: IRecognitionException, ranges: RangeMaker, add: (c:
     default: code = 'Q1003';
   }
   // At the end of the file chevrotain points at a virtual EOF token; fall back to the end of the text.
+  // A token inserted by recovery has no position: point at the token before it.
   const previous = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
-  const tok = Number.isFinite(e.token.startOffset) ? e.token : previous;
+  const tok = e.token.tokenType === EOF ? undefined : Number.isFinite(e.token.startOffset) ? e.token : previous;
   add(code, e.message, ranges.ofToken(tok));
 }
 

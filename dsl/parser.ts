@@ -391,6 +391,17 @@ export class QuoinParser extends CstParser {
 
   // ---- expressions, lowest precedence first ----
 
+  /**
+   * Newlines are insignificant, so `bid = m.bid -` followed by `ask = m.ask` would read as
+   * `m.bid - ask`. An operator followed by `name =` therefore never continues the expression:
+   * the dangling operator is reported on its own and the next entry parses normally.
+   */
+  private continuesExpression(): boolean {
+    const next = this.LA(2);
+    const isName = next.tokenType === T.Identifier || next.tokenType.CATEGORIES?.includes(T.Identifier) === true;
+    return !(isName && this.LA(3).tokenType === T.Equals);
+  }
+
   public expression = this.RULE('expression', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.ifExpr) },
@@ -409,17 +420,23 @@ export class QuoinParser extends CstParser {
 
   private orExpr = this.RULE('orExpr', () => {
     this.SUBRULE(this.andExpr, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.CONSUME(T.Or, { LABEL: 'ops' });
-      this.SUBRULE2(this.andExpr, { LABEL: 'operands' });
+    this.MANY({
+      GATE: () => this.continuesExpression(),
+      DEF: () => {
+        this.CONSUME(T.Or, { LABEL: 'ops' });
+        this.SUBRULE2(this.andExpr, { LABEL: 'operands' });
+      },
     });
   });
 
   private andExpr = this.RULE('andExpr', () => {
     this.SUBRULE(this.notExpr, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.CONSUME(T.And, { LABEL: 'ops' });
-      this.SUBRULE2(this.notExpr, { LABEL: 'operands' });
+    this.MANY({
+      GATE: () => this.continuesExpression(),
+      DEF: () => {
+        this.CONSUME(T.And, { LABEL: 'ops' });
+        this.SUBRULE2(this.notExpr, { LABEL: 'operands' });
+      },
     });
   });
 
@@ -437,35 +454,44 @@ export class QuoinParser extends CstParser {
 
   private comparison = this.RULE('comparison', () => {
     this.SUBRULE(this.additive, { LABEL: 'operands' });
-    this.OPTION(() => {
+    this.OPTION({
+      GATE: () => this.continuesExpression(),
+      DEF: () => {
       this.OR(
         [T.LessEq, T.GreaterEq, T.EqEq, T.NotEq, T.Less, T.Greater].map((t) => ({
           ALT: () => this.CONSUME(t, { LABEL: 'ops' }),
         })),
       );
       this.SUBRULE2(this.additive, { LABEL: 'operands' });
+      },
     });
   });
 
   public additive = this.RULE('additive', () => {
     this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
-      ]);
-      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+    this.MANY({
+      GATE: () => this.continuesExpression(),
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
+          { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
+        ]);
+        this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+      },
     });
   });
 
   private multiplicative = this.RULE('multiplicative', () => {
     this.SUBRULE(this.unary, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
-      ]);
-      this.SUBRULE2(this.unary, { LABEL: 'operands' });
+    this.MANY({
+      GATE: () => this.continuesExpression(),
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
+          { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
+        ]);
+        this.SUBRULE2(this.unary, { LABEL: 'operands' });
+      },
     });
   });
 
@@ -484,9 +510,12 @@ export class QuoinParser extends CstParser {
   // x ^ y is right-associative and binds tighter than unary minus: -x^2 = -(x^2).
   private power = this.RULE('power', () => {
     this.SUBRULE(this.postfix, { LABEL: 'base' });
-    this.OPTION(() => {
-      this.CONSUME(T.Caret);
-      this.SUBRULE(this.unary, { LABEL: 'exponent' });
+    this.OPTION({
+      GATE: () => this.continuesExpression(),
+      DEF: () => {
+        this.CONSUME(T.Caret);
+        this.SUBRULE(this.unary, { LABEL: 'exponent' });
+      },
     });
   });
 

@@ -56,6 +56,8 @@ const blockContents: Record<string, string> = {
   actionClause: 'a risk action: reject, throttle, reduce_only, halt or cancel_all',
 };
 
+const operators = new Set(['+', '-', '*', '/', '^', 'and', 'or', '<', '<=', '>', '>=', '==', '!=']);
+
 const expressionRules = new Set([
   'expression', 'ifExpr', 'orExpr', 'andExpr', 'notExpr', 'comparison', 'additive',
   'multiplicative', 'unary', 'power', 'postfix', 'primary', 'amount', 'argument', 'callArgs',
@@ -87,6 +89,9 @@ function hintAfter(previous: IToken | undefined): string | undefined {
 export const syntaxMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
     const found = describeToken(actual);
+    if (operators.has(actual.image) && actual.tokenType !== EOF) {
+      return `'${actual.image}' needs a value on its right; the expression before it ends here`;
+    }
     if (expected.name === 'RBrace') {
       const contents = blockContents[ruleName];
       if (contents) return `expected ${contents}, or '}' to close the block, but found ${found}`;

@@ -110,7 +110,11 @@ export const StringLiteral = createToken({
 
 // Input the language has no use for is still tokenised, into a group the parser never sees, so
 // the lexer never enters its (slow) error recovery; parse.ts reports these as Q1007 / Q1001.
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\.)*\\?/, group: 'invalid' });
+// An unterminated text still reaches the parser as a string (so one missing quote gives one error).
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\.)*\\?/, categories: [StringLiteral] });
+/** `// text` is a common slip for `# text`: one clear error instead of a cascade of parse errors. */
+export const SlashComment = createToken({ name: 'SlashComment', pattern: /\/\/[^\n\r]*/, group: 'invalid' });
+
 const tokenStarts = ' \t\r\n\f\v\u00a0\ufeffABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_#"(){}[],:;.+-*/^%<>=';
 export const Unknown = createToken({
   name: 'Unknown',
@@ -169,7 +173,7 @@ export const contextualWords: TokenType[] = [
   Drawdown, Orders, Price, On, Ratio, Target, Taker, Maker, Its, Bounds, Rate, Slippage,
 ];
 const punctuation: TokenType[] = [
-  Arrow, LessEq, GreaterEq, EqEq, NotEq, Less, Greater, Equals, Plus, Minus, Star, Slash, Caret, Percent,
+  SlashComment, Arrow, LessEq, GreaterEq, EqEq, NotEq, Less, Greater, Equals, Plus, Minus, Star, Slash, Caret, Percent,
   LParen, RParen, LBrace, RBrace, LBracket, RBracket, Comma, Colon, Semicolon, Dot,
 ];
 
