@@ -1,0 +1,766 @@
+// The engine: the thin stateful core every mode shares (replay, simulator, paper, live). It keeps
+// the books, the account and the working orders, runs the linked plan at the end of each venue
+// message — signals, scenario, risk review, quotes, hedges, adaptation — and sends every order action
+// through the risk gate to a sink. Time comes only from events: the same plan and events give the
+// same actions, bit for bit.
+import type { Plan } from '../schemas/generated/plan.js';
+import { MarketAccount, type MarketAccountState } from './account.js';
+import type { L2Book } from './book/l2-book.js';
+import { Calendar } from './calendar.js';
+import { EventFlag, EventKind, Side, type EventBatch, type SideValue } from './events.js';
+import { explainQuote, type Explanation } from './explain.js';
+import { link, type AccountReader, type LinkedPlan } from './link/link.js';
+import { MarketView } from './market-view.js';
+import { OrderRegistry, type WorkingOrder } from './orders.js';
+import { loadPlan } from './plan/load-plan.js';
+import { buildQuotes, ceilTicks, floorLots, floorTicks, type QuoteValues } from './quote/build-quotes.js';
+import { DesiredQuotes } from './quote/desired.js';
+import { diffSide, type DiffSink } from './quote/order-diff.js';
+import { RiskGate, type OrderIntent, type RiskContext, type RiskGateState, type RiskTransition } from './risk/risk-gate.js';
+import { ScenarioSwitch, type ScenarioChange, type ScenarioState } from './scenarios.js';
+import type { SignalSnapshot, StatefulInstance } from './signals/index.js';
+
+export type OrderAction =
+  | { kind: 'place'; id: number; market: number; side: SideValue; priceTicks: number; price: number; qty: number; level: number; hedge: boolean; planHash: string; tNs: number }
+  | { kind: 'amend'; id: number; market: number; side: SideValue; priceTicks: number; price: number; qty: number; level: number; planHash: string; tNs: number }
+  | { kind: 'cancel'; id: number; market: number; side: SideValue; reason: string; tNs: number };
+
+export interface ActionSink {
+  (action: OrderAction): void;
+}
+
+/** Applies L3 rows of one market (LOBSTER) to its book. */
+export interface L3Handler {
+  add(orderId: number, side: SideValue, priceTicks: number, qty: number): void;
+  reduce(orderId: number, side: SideValue, priceTicks: number, qty: number): void;
+  remove(orderId: number, side: SideValue, priceTicks: number, qty: number): void;
+  execute(orderId: number, side: SideValue, priceTicks: number, qty: number): void;
+}
+
+export interface MarketBinding {
+  book: L2Book;
+  l3?: L3Handler;
+}
+
+export interface EngineOptions {
+  /** One book per plan market, in plan order. */
+  markets: MarketBinding[];
+  sink?: ActionSink;
+  /** Record the explanation of every quote update (default: only the latest per market). */
+  keepExplanations?: boolean;
+  /** Called for each recorded explanation; lets a caller keep the N-th without holding them all. */
+  onExplanation?: (e: Explanation, index: number) => void;
+}
+
+export interface ParamMove {
+  tNs: number;
+  param: string;
+  from: number;
+  to: number;
+  rule: string;
+}
+
+export interface EngineStats {
+  events: number;
+  evaluations: number;
+  quoteUpdates: number;
+  actions: { place: number; amend: number; cancel: number };
+  rejected: number;
+  throttled: number;
+  scenarioChanges: ScenarioChange[];
+  riskTransitions: RiskTransition[];
+  paramMoves: ParamMove[];
+  swaps: Array<{ tNs: number; from: string; to: string }>;
+}
+
+const NO_ORDER = -1;
+
+export class Engine {
+  private lp: LinkedPlan;
+  private readonly views: MarketView[];
+  private readonly accounts: MarketAccount[];
+  private readonly orders: OrderRegistry;
+  private gate: RiskGate;
+  private scenarios: ScenarioSwitch;
+  private readonly calendar: Calendar;
+  private desired: DesiredQuotes[];
+  private readonly scratch = { keptW: new Uint8Array(64), keptD: new Uint8Array(64) };
+  private readonly sink: ActionSink;
+  private nowNs = 0;
+  private dayIndex = NaN;
+  private dayStartPnl = 0;
+  private lastQuoteNs: number[];
+  private smoothed: Float64Array;
+  private smoothedAt: Float64Array;
+  private adaptNextNs: number[];
+  private forceQuote = true;
+  private pendingCancelAll: string | undefined;
+  private readonly latest: Array<Explanation | undefined>;
+  readonly explanations: Explanation[] = [];
+  private explanationCount = 0;
+  private readonly limitsThisPass: Array<{ rule: string; reason: string; side: SideValue }> = [];
+  readonly stats: EngineStats = {
+    events: 0, evaluations: 0, quoteUpdates: 0, actions: { place: 0, amend: 0, cancel: 0 }, rejected: 0, throttled: 0,
+    scenarioChanges: [], riskTransitions: [], paramMoves: [], swaps: [],
+  };
+
+  constructor(
+    plan: Plan,
+    private readonly options: EngineOptions,
+  ) {
+    const valid = loadPlan(plan);
+    if (options.markets.length !== valid.markets.length) {
+      throw new Error(`the plan has ${valid.markets.length} markets but ${options.markets.length} books were bound`);
+    }
+    this.lp = link(valid);
+    this.views = valid.markets.map((m, i) => new MarketView(options.markets[i]?.book as L2Book, m.tickSize, m.lotSize));
+    this.accounts = valid.markets.map(() => new MarketAccount());
+    this.orders = new OrderRegistry(valid.markets.length);
+    this.calendar = new Calendar(valid.events);
+    this.sink = options.sink ?? (() => undefined);
+    this.gate = this.makeGate(valid);
+    this.scenarios = new ScenarioSwitch(valid.scenarios);
+    this.desired = this.makeDesired(valid);
+    this.lastQuoteNs = valid.markets.map(() => -Infinity);
+    this.smoothed = new Float64Array(valid.markets.length * 2).fill(NaN);
+    this.smoothedAt = new Float64Array(valid.markets.length * 2).fill(NaN);
+    this.adaptNextNs = valid.adaptations.map(() => NaN);
+    this.latest = valid.markets.map(() => undefined);
+  }
+
+  get plan(): Plan {
+    return this.lp.plan;
+  }
+  get riskState(): string {
+    return this.gate.state;
+  }
+  get scenario(): string {
+    return this.scenarios.name;
+  }
+  get now(): number {
+    return this.nowNs;
+  }
+  /** Node values of the last evaluation (read-only view for explain and dashboards). */
+  get values(): Float64Array {
+    return this.lp.values;
+  }
+  get params(): Float64Array {
+    return this.lp.params;
+  }
+  position(market: number): number {
+    return this.accounts[market]?.position ?? 0;
+  }
+  account(market: number): MarketAccount | undefined {
+    return this.accounts[market];
+  }
+  view(market: number): MarketView | undefined {
+    return this.views[market];
+  }
+  workingOrders(): WorkingOrder[] {
+    return [...this.orders.all()];
+  }
+  explanation(market: number): Explanation | undefined {
+    return this.latest[market];
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * Replays rows [from, to) of a batch. `feedToPlan[f]` is the plan market fed by feed market f
+   * (-1: not used by the plan). Book changes apply row by row; the plan runs at each message end.
+   */
+  replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length): void {
+    const { kind, market, side, flags, exchTs, priceTicks, qty, orderId } = batch;
+    for (let i = from; i < to; i++) {
+      const m = feedToPlan[market[i] ?? 0] ?? -1;
+      const t = exchTs[i] ?? 0;
+      this.stats.events++;
+      if (m >= 0) {
+        const view = this.views[m];
+        const k = kind[i];
+        if (view) {
+          switch (k) {
+            case EventKind.BookLevel:
+              view.book.set((side[i] ?? 0) as SideValue, priceTicks[i] ?? 0, qty[i] ?? 0);
+              break;
+            case EventKind.BookClear:
+              view.book.clear();
+              break;
+            case EventKind.Trade:
+              this.onTrade(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0, t);
+              break;
+            case EventKind.OrderAdd:
+            case EventKind.OrderReduce:
+            case EventKind.OrderDelete:
+            case EventKind.OrderExecute: {
+              const l3 = this.options.markets[m]?.l3;
+              const s = (side[i] ?? 0) as SideValue;
+              const p = priceTicks[i] ?? 0;
+              const q = qty[i] ?? 0;
+              const id = orderId[i] ?? 0;
+              if (l3) {
+                if (k === EventKind.OrderAdd) l3.add(id, s, p, q);
+                else if (k === EventKind.OrderReduce) l3.reduce(id, s, p, q);
+                else if (k === EventKind.OrderDelete) l3.remove(id, s, p, q);
+                else l3.execute(id, s, p, q);
+              } else {
+                view.book.add(s, p, k === EventKind.OrderAdd ? q : -q);
+              }
+              if (k === EventKind.OrderExecute) this.onTrade(m, p * view.book.tickSize, q, t);
+              break;
+            }
+            case EventKind.HiddenExecute:
+              this.onTrade(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0, t);
+              break;
+            case EventKind.Calendar: {
+              const name = batch.names[orderId[i] ?? -1];
+              if (name !== undefined) this.calendar.addByName(name, priceTicks[i] ?? 0);
+              break;
+            }
+            default:
+              break;
+          }
+        }
+      }
+      if (((flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0) this.evaluate(t);
+    }
+  }
+
+  /** A public trade: feeds the trade statistics of its market. */
+  onTrade(market: number, price: number, qty: number, tNs: number): void {
+    const view = this.views[market];
+    if (view) view.lastTrade = price;
+    for (const s of this.lp.stateful) {
+      if (s.tradeMarket === market && s.instance.input === 'trades') s.instance.trade(price, qty, tNs);
+    }
+  }
+
+  /** An announced calendar event (from an API call or a calendar file). */
+  announce(name: string, atNs: number): void {
+    this.calendar.addByName(name, atNs);
+  }
+
+  /** Our order filled (partly): `qty` > 0, at `price`, paying `fee` (negative for a rebate). */
+  onFill(orderId: number, qty: number, price: number, fee: number, tNs: number): void {
+    const o = this.orders.get(orderId);
+    if (!o) return;
+    const q = Math.min(qty, o.qty);
+    this.accounts[o.market]?.fill(o.side === Side.Bid ? q : -q, price, fee);
+    o.qty -= q;
+    o.filled += q;
+    const lot = this.lp.plan.markets[o.market]?.lotSize ?? 0;
+    if (o.qty < lot / 2) this.orders.remove(orderId);
+    this.forceQuote = true;
+    this.evaluate(tNs);
+  }
+
+  /** The venue refused or cancelled an order on its own. */
+  onOrderGone(orderId: number, tNs: number): void {
+    if (this.orders.remove(orderId)) {
+      this.forceQuote = true;
+      this.nowNs = Math.max(this.nowNs, tNs);
+    }
+  }
+
+  kill(reason: string, tNs = this.nowNs): void {
+    this.gate.kill(tNs, reason);
+    this.flushCancelAll(tNs);
+  }
+
+  resume(reason: string, tNs = this.nowNs): void {
+    this.gate.resume(tNs, reason);
+    this.forceQuote = true;
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  /** Runs the plan at time `t` (the end of a venue message). */
+  evaluate(t: number): void {
+    this.nowNs = t;
+    this.stats.evaluations++;
+    const lp = this.lp;
+    for (const v of this.views) v.refresh();
+    this.rollDay(t);
+    this.adapt(t);
+    lp.evalAlways(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
+
+    const change = this.scenarios.update(
+      t,
+      (i) => (lp.values[lp.plan.scenarios[i]?.enter ?? 0] ?? 0) !== 0,
+      (i) => {
+        const x = lp.plan.scenarios[i]?.exit;
+        return x === undefined ? undefined : (lp.values[x] ?? 0) !== 0;
+      },
+    );
+    if (change) {
+      this.stats.scenarioChanges.push(change);
+      this.applyParams();
+      lp.evalParams(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
+      this.forceQuote = true;
+    }
+
+    const before = this.gate.transitions.length;
+    this.gate.review(this.riskContext);
+    this.flushCancelAll(t);
+    if (this.gate.transitions.length !== before) {
+      for (let k = before; k < this.gate.transitions.length; k++) {
+        const tr = this.gate.transitions[k];
+        if (tr) this.stats.riskTransitions.push(tr);
+      }
+      this.forceQuote = true;
+    }
+
+    let quoted = false;
+    for (let qi = 0; qi < lp.plan.quotes.length; qi++) {
+      const q = lp.plan.quotes[qi];
+      const m = q ? lp.marketIndex.get(q.market) ?? -1 : -1;
+      if (!q || m < 0) continue;
+      if (!this.forceQuote && t - (this.lastQuoteNs[m] ?? -Infinity) < q.minIntervalSec * 1e9) continue;
+      if (!quoted) {
+        lp.evalQuote(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
+        quoted = true;
+      }
+      this.quoteMarket(qi, m, t);
+    }
+    this.forceQuote = false;
+    this.hedge(t);
+  }
+
+  private quoteMarket(qi: number, m: number, t: number): void {
+    const lp = this.lp;
+    const q = lp.plan.quotes[qi];
+    const view = this.views[m];
+    const market = lp.plan.markets[m];
+    const desired = this.desired[qi];
+    if (!q || !view || !market || !desired) return;
+    const v = lp.values;
+    const scenario = this.scenarios.current >= 0 ? lp.plan.scenarios[this.scenarios.current] : undefined;
+    const pos = this.accounts[m]?.position ?? 0;
+    const reduceOnly = this.gate.state === 'reduce_only' || scenario?.reduceOnly === true;
+    const paused = scenario?.pause === true || this.gate.state === 'halted';
+
+    const raw: QuoteValues = {
+      bid: v[q.bid] ?? NaN,
+      ask: v[q.ask] ?? NaN,
+      bidSize: v[q.bidSize] ?? NaN,
+      askSize: v[q.askSize] ?? NaN,
+      levels: q.ladder ? v[q.ladder.levels] ?? 0 : 1,
+      step: q.ladder ? v[q.ladder.step] ?? 0 : 0,
+      stepIsPrice: q.ladder ? lp.nodeKinds[q.ladder.step] === 'price' : false,
+    };
+    if (q.smoothing) {
+      raw.bid = this.smooth(2 * m, raw.bid, q.smoothing.halflifeSec, t);
+      raw.ask = this.smooth(2 * m + 1, raw.ask, q.smoothing.halflifeSec, t);
+    }
+    if (paused) {
+      desired.clear();
+    } else {
+      buildQuotes(raw, market, {
+        bestBid: view.bid,
+        bestAsk: view.ask,
+        allowBid: !reduceOnly || pos < 0,
+        allowAsk: !reduceOnly || pos > 0,
+      }, desired);
+    }
+
+    const tolNode = q.refresh?.tolerance;
+    const tol = tolNode === undefined ? 0 : v[tolNode] ?? 0;
+    const tolIsPrice = tolNode !== undefined && lp.nodeKinds[tolNode] === 'price';
+    const maxAgeNs = q.refresh?.maxAgeSec === undefined ? Infinity : q.refresh.maxAgeSec * 1e9;
+    const refPrice = Number.isFinite(view.mid) ? view.mid : raw.bid;
+    const toleranceTicks = Math.max(0, tolIsPrice ? tol / market.tickSize : (tol * refPrice) / market.tickSize);
+
+    this.limitsThisPass.length = 0;
+    const actionsBefore = this.totalActions();
+    for (const side of [Side.Bid, Side.Ask] as const) {
+      const working = this.orders.quoteOrders(m, side);
+      this.ensureScratch(Math.max(working.length, desired.side(side).count));
+      diffSide(working, desired.side(side), { toleranceTicks, maxAgeNs, nowNs: t, descending: side === Side.Bid }, this.diffSink(m, side, t), this.scratch);
+    }
+    this.lastQuoteNs[m] = t;
+    if (this.totalActions() !== actionsBefore) {
+      this.stats.quoteUpdates++;
+      this.record(qi, m, raw, t);
+    }
+  }
+
+  private totalActions(): number {
+    const a = this.stats.actions;
+    return a.place + a.amend + a.cancel;
+  }
+
+  private ensureScratch(n: number): void {
+    if (this.scratch.keptW.length < n) {
+      this.scratch.keptW = new Uint8Array(n * 2);
+      this.scratch.keptD = new Uint8Array(n * 2);
+    }
+  }
+
+  private diffSink(m: number, side: SideValue, t: number): DiffSink {
+    const tick = this.lp.plan.markets[m]?.tickSize ?? 1;
+    return {
+      place: (level, priceTicks, qty) => this.place(m, side, priceTicks, priceTicks * tick, qty, level, false, t),
+      amend: (id, level, priceTicks, qty) => this.amend(id, priceTicks, priceTicks * tick, qty, level, t),
+      cancel: (id) => this.cancel(id, 'no longer wanted', t),
+    };
+  }
+
+  private place(m: number, side: SideValue, priceTicks: number, price: number, qty: number, level: number, hedge: boolean, t: number): boolean {
+    const intent: OrderIntent = { market: m, side, price, qty, replaces: NO_ORDER };
+    const verdict = this.gate.check(intent, this.riskContext, this.scenarioReduceOnly);
+    this.flushCancelAll(t);
+    if (!verdict.ok) {
+      if (verdict.throttled) this.stats.throttled++;
+      else this.stats.rejected++;
+      this.limitsThisPass.push({ rule: verdict.rule, reason: verdict.reason, side });
+      return false;
+    }
+    const id = this.orders.newId();
+    const planHash = this.lp.plan.hash;
+    this.orders.add({ id, market: m, side, priceTicks, price, qty, filled: 0, level, hedge, planHash, sinceNs: t });
+    this.stats.actions.place++;
+    this.sink({ kind: 'place', id, market: m, side, priceTicks, price, qty, level, hedge, planHash, tNs: t });
+    return true;
+  }
+
+  private amend(id: number, priceTicks: number, price: number, qty: number, level: number, t: number): void {
+    const o = this.orders.get(id);
+    if (!o) return;
+    const verdict = this.gate.check({ market: o.market, side: o.side, price, qty, replaces: id }, this.riskContext, this.scenarioReduceOnly);
+    this.flushCancelAll(t);
+    if (!this.orders.get(id)) return; // a cancel-all triggered by the check removed it
+    if (!verdict.ok) {
+      if (verdict.throttled) {
+        this.stats.throttled++;
+      } else {
+        this.stats.rejected++;
+        // A working order that can no longer be what the plan wants must not stay in the book.
+        this.cancel(id, `amend refused: ${verdict.reason}`, t);
+      }
+      this.limitsThisPass.push({ rule: verdict.rule, reason: verdict.reason, side: o.side });
+      return;
+    }
+    o.priceTicks = priceTicks;
+    o.price = price;
+    o.qty = qty;
+    o.level = level;
+    o.sinceNs = t;
+    o.planHash = this.lp.plan.hash;
+    this.orders.moved(o);
+    this.stats.actions.amend++;
+    this.sink({ kind: 'amend', id, market: o.market, side: o.side, priceTicks, price, qty, level, planHash: o.planHash, tNs: t });
+  }
+
+  private cancel(id: number, reason: string, t: number): void {
+    const o = this.orders.remove(id);
+    if (!o) return;
+    this.stats.actions.cancel++;
+    this.sink({ kind: 'cancel', id, market: o.market, side: o.side, reason, tNs: t });
+  }
+
+  private flushCancelAll(t: number): void {
+    const reason = this.pendingCancelAll;
+    if (reason === undefined) return;
+    this.pendingCancelAll = undefined;
+    for (const o of [...this.orders.all()]) this.cancel(o.id, reason, t);
+  }
+
+  private get scenarioReduceOnly(): boolean {
+    const s = this.scenarios.current >= 0 ? this.lp.plan.scenarios[this.scenarios.current] : undefined;
+    return s?.reduceOnly === true;
+  }
+
+  // ---------------------------------------------------------------- hedging, adaptation, smoothing
+
+  private hedge(t: number): void {
+    const lp = this.lp;
+    const v = lp.values;
+    for (const h of lp.plan.hedges) {
+      if ((v[h.trigger] ?? 0) === 0) continue;
+      const src = lp.marketIndex.get(h.source) ?? -1;
+      const hm = lp.marketIndex.get(h.market) ?? -1;
+      const market = lp.plan.markets[hm];
+      const view = this.views[hm];
+      if (src < 0 || hm < 0 || !market || !view || this.orders.hedgeWorking(hm)) continue;
+      const ratio = v[h.ratio] ?? NaN;
+      const target = v[h.target] ?? 0;
+      const wanted = target - ratio * (this.accounts[src]?.position ?? 0);
+      const delta = wanted - (this.accounts[hm]?.position ?? 0);
+      const qty = floorLots(Math.abs(delta), market.lotSize);
+      if (!Number.isFinite(qty) || qty < market.minQty || qty <= 0) continue;
+      const side: SideValue = delta > 0 ? Side.Bid : Side.Ask;
+      const slipNode = h.maxSlippage;
+      const slip = slipNode === undefined ? 0 : v[slipNode] ?? 0;
+      const slipIsPrice = slipNode !== undefined && lp.nodeKinds[slipNode] === 'price';
+      let price: number;
+      if (h.via === 'taker') {
+        const touch = side === Side.Bid ? view.ask : view.bid;
+        const off = slipIsPrice ? slip : slip * touch;
+        price = side === Side.Bid ? touch + off : touch - off;
+      } else {
+        price = side === Side.Bid ? view.bid : view.ask;
+      }
+      if (!Number.isFinite(price) || price <= 0) continue;
+      // Buys round down and sells up: a taker hedge never pays more than its slippage bound.
+      const ticks = side === Side.Bid ? floorTicks(price, market.tickSize) : ceilTicks(price, market.tickSize);
+      this.place(hm, side, ticks, ticks * market.tickSize, qty, 0, true, t);
+    }
+  }
+
+  private adapt(t: number): void {
+    const lp = this.lp;
+    let changed = false;
+    lp.plan.adaptations.forEach((a, i) => {
+      const next = this.adaptNextNs[i] ?? NaN;
+      if (Number.isNaN(next)) {
+        this.adaptNextNs[i] = t + a.everySec * 1e9;
+        return;
+      }
+      if (t < next) return;
+      this.adaptNextNs[i] = next + Math.max(1, Math.floor((t - next) / (a.everySec * 1e9)) + 1) * a.everySec * 1e9;
+      const slot = lp.paramIndex.get(a.param);
+      if (slot === undefined) return;
+      const target = lp.values[a.toward] ?? NaN;
+      const from = lp.baseParams[slot] ?? NaN;
+      if (!Number.isFinite(target) || !Number.isFinite(from)) return;
+      let to = Math.min(a.bounds.hi, Math.max(a.bounds.lo, from + a.rate * (target - from)));
+      if (lp.plan.params[slot]?.integer) to = Math.round(to);
+      if (to === from) return;
+      lp.baseParams[slot] = to;
+      this.stats.paramMoves.push({ tNs: t, param: a.param, from, to, rule: a.id });
+      changed = true;
+    });
+    if (changed) this.applyParams();
+  }
+
+  /** Effective params: base values, then the applied scenario's overrides. */
+  private applyParams(): void {
+    const lp = this.lp;
+    lp.params.set(lp.baseParams);
+    const over = this.scenarios.current >= 0 ? lp.overrides[this.scenarios.current] : undefined;
+    if (over) for (const [slot, value] of over) lp.params[slot] = value;
+  }
+
+  private smooth(slot: number, x: number, halflifeSec: number, t: number): number {
+    const prev = this.smoothed[slot] ?? NaN;
+    const prevT = this.smoothedAt[slot] ?? NaN;
+    if (!Number.isFinite(x)) return x;
+    if (Number.isNaN(prev)) {
+      this.smoothed[slot] = x;
+      this.smoothedAt[slot] = t;
+      return x;
+    }
+    const alpha = 1 - Math.pow(2, -(t - prevT) / (halflifeSec * 1e9));
+    const y = prev + alpha * (x - prev);
+    this.smoothed[slot] = y;
+    this.smoothedAt[slot] = t;
+    return y;
+  }
+
+  private rollDay(t: number): void {
+    const day = Math.floor(t / 86400e9);
+    if (day !== this.dayIndex) {
+      this.dayIndex = day;
+      this.dayStartPnl = this.totalPnl();
+    }
+  }
+
+  /** For the risk context: open quantity on a side, except one order. */
+  workingQty(market: number, side: SideValue, except: number): number {
+    return this.orders.workingQty(market, side, except);
+  }
+
+  dailyPnl(): number {
+    return this.totalPnl() - this.dayStartPnl;
+  }
+
+  totalPnl(): number {
+    let p = 0;
+    for (let m = 0; m < this.accounts.length; m++) {
+      const a = this.accounts[m];
+      const mid = this.views[m]?.mid ?? NaN;
+      if (a) p += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
+    }
+    return p;
+  }
+
+  private readonly accountReader: AccountReader = {
+    position: (m) => this.accounts[m]?.position ?? 0,
+    pnl: (m) => {
+      const a = this.accounts[m];
+      const mid = this.views[m]?.mid ?? NaN;
+      return a ? a.pnl(Number.isFinite(mid) ? mid : a.avgPrice) : 0;
+    },
+    totalPnl: () => this.totalPnl(),
+    dailyPnl: () => this.dailyPnl(),
+  };
+
+  private readonly riskContext: RiskContext = makeRiskContext(this);
+
+  // ---------------------------------------------------------------- explain, swap, state
+
+  private record(qi: number, m: number, raw: QuoteValues, t: number): void {
+    const e = explainQuote({
+      plan: this.lp.plan,
+      quoteIndex: qi,
+      values: this.lp.values,
+      params: this.lp.params,
+      raw,
+      desired: this.desired[qi] as DesiredQuotes,
+      scenario: this.scenarios.name,
+      riskState: this.gate.state,
+      limits: [...this.limitsThisPass],
+      position: this.accounts[m]?.position ?? 0,
+      tNs: t,
+      index: this.explanationCount,
+    });
+    this.latest[m] = e;
+    if (this.options.keepExplanations) this.explanations.push(e);
+    this.options.onExplanation?.(e, this.explanationCount);
+    this.explanationCount++;
+  }
+
+  /** Hot-swap: from the next event on, `plan` runs, with the state of this engine carried over. */
+  swap(plan: Plan): void {
+    const next = loadPlan(plan);
+    if (next.markets.length !== this.lp.plan.markets.length || next.markets.some((m, i) => m.alias !== this.lp.plan.markets[i]?.alias)) {
+      throw new Error('a swapped plan must quote the same markets (same aliases, same order)');
+    }
+    const state = this.exportState();
+    const from = this.lp.plan.hash;
+    this.lp = link(next, this.lp);
+    this.rebuildForPlan(next);
+    this.importState(state, { carrySignals: false });
+    this.stats.swaps.push({ tNs: this.nowNs, from, to: next.hash });
+    this.forceQuote = true;
+  }
+
+  private rebuildForPlan(plan: Plan): void {
+    this.gate = this.makeGate(plan);
+    this.scenarios = new ScenarioSwitch(plan.scenarios);
+    this.desired = this.makeDesired(plan);
+    this.adaptNextNs = plan.adaptations.map(() => NaN);
+    plan.markets.forEach((m, i) => {
+      const old = this.views[i];
+      if (old) this.views[i] = Object.assign(new MarketView(old.book, m.tickSize, m.lotSize), { lastTrade: old.lastTrade });
+    });
+  }
+
+  private makeGate(plan: Plan): RiskGate {
+    const gate = new RiskGate(plan, (reason) => {
+      this.pendingCancelAll ??= reason;
+    });
+    gate.setNodeKinds(plan.nodes.map((n) => n.type.kind));
+    return gate;
+  }
+
+  private makeDesired(plan: Plan): DesiredQuotes[] {
+    return plan.quotes.map((q) => new DesiredQuotes(Math.max(1, q.maxLevels)));
+  }
+
+  /** Everything needed to continue elsewhere (another plan, another process): plain data. */
+  exportState(): EngineState {
+    return {
+      planHash: this.lp.plan.hash,
+      nowNs: this.nowNs,
+      dayIndex: Number.isNaN(this.dayIndex) ? null : this.dayIndex,
+      dayStartPnl: this.dayStartPnl,
+      accounts: this.accounts.map((a) => a.export()),
+      orders: this.orders.export(),
+      nextOrderId: this.orders.next,
+      risk: this.gate.export(),
+      scenarios: this.scenarios.export(),
+      baseParams: Object.fromEntries(this.lp.plan.params.map((p, i) => [p.name, this.lp.baseParams[i] ?? NaN])),
+      paramDefaults: Object.fromEntries(this.lp.plan.params.map((p) => [p.name, p.value])),
+      adaptNextNs: Object.fromEntries(this.lp.plan.adaptations.map((a, i) => [a.param, this.adaptNextNs[i] ?? null])),
+      lastQuoteNs: this.lastQuoteNs.map((x) => (Number.isFinite(x) ? x : null)),
+      smoothed: [...this.smoothed].map((x) => (Number.isFinite(x) ? x : null)),
+      smoothedAt: [...this.smoothedAt].map((x) => (Number.isFinite(x) ? x : null)),
+      lastTrades: this.views.map((v) => (Number.isFinite(v.lastTrade) ? v.lastTrade : null)),
+      calendar: this.calendar.export(),
+      signals: this.lp.stateful.map((s) => ({ key: s.key, snapshot: s.instance.exportState() })),
+    };
+  }
+
+  /**
+   * Restores state exported by `exportState` (of this or another plan). Stateful computations carry
+   * over by structural key; a param keeps its adapted value only when the plan did not change it.
+   */
+  importState(s: EngineState, opts: { carrySignals: boolean }): void {
+    this.nowNs = s.nowNs;
+    this.dayIndex = s.dayIndex ?? NaN;
+    this.dayStartPnl = s.dayStartPnl;
+    s.accounts.forEach((a, i) => this.accounts[i]?.import(a));
+    this.orders.import(s.orders, s.nextOrderId);
+    this.gate.import(s.risk);
+    this.scenarios.import(s.scenarios);
+    this.lastQuoteNs = s.lastQuoteNs.map((x) => x ?? -Infinity);
+    this.smoothed = Float64Array.from(s.smoothed, (x) => x ?? NaN);
+    this.smoothedAt = Float64Array.from(s.smoothedAt, (x) => x ?? NaN);
+    s.lastTrades.forEach((x, i) => {
+      const v = this.views[i];
+      if (v) v.lastTrade = x ?? NaN;
+    });
+    this.calendar.import(s.calendar);
+    this.lp.plan.adaptations.forEach((a, i) => {
+      const next = s.adaptNextNs[a.param];
+      this.adaptNextNs[i] = next ?? NaN;
+    });
+    if (opts.carrySignals) {
+      // Same structural key: same computation over the same inputs, so its state applies as is.
+      const byKey = new Map(s.signals.map((x) => [x.key, x.snapshot]));
+      for (const slot of this.lp.stateful) {
+        const snap = byKey.get(slot.key);
+        if (snap) slot.instance.importState(snap);
+      }
+    }
+    for (const p of this.lp.plan.params) {
+      // An adapted value survives a restart or swap only where the plan left the param's base value as it was.
+      const slot = this.lp.paramIndex.get(p.name);
+      const carried = s.baseParams[p.name];
+      if (slot !== undefined && carried !== undefined && s.paramDefaults[p.name] === p.value) this.lp.baseParams[slot] = carried;
+    }
+    this.applyParams();
+    // Reconcile working orders with this plan at the next evaluation, whatever min_interval says.
+    this.forceQuote = true;
+  }
+}
+
+export interface EngineState {
+  planHash: string;
+  nowNs: number;
+  dayIndex: number | null;
+  dayStartPnl: number;
+  accounts: MarketAccountState[];
+  orders: WorkingOrder[];
+  nextOrderId: number;
+  risk: RiskGateState;
+  scenarios: { current: string; states: Record<string, ScenarioState> };
+  baseParams: Record<string, number>;
+  /** The plan's own param values when the state was taken (to tell adapted values from new defaults). */
+  paramDefaults: Record<string, number | boolean>;
+  adaptNextNs: Record<string, number | null>;
+  lastQuoteNs: Array<number | null>;
+  smoothed: Array<number | null>;
+  smoothedAt: Array<number | null>;
+  lastTrades: Array<number | null>;
+  calendar: Record<string, number[]>;
+  /** Signal state by structural key (JSON-able snapshots). */
+  signals: Array<{ key: string; snapshot: SignalSnapshot }>;
+}
+
+function makeRiskContext(e: Engine): RiskContext {
+  return {
+    get nowNs(): number {
+      return e.now;
+    },
+    get values(): Float64Array {
+      return e.values;
+    },
+    position: (m) => e.position(m),
+    workingQty: (m, side, except) => e.workingQty(m, side, except),
+    mid: (m) => e.view(m)?.mid ?? NaN,
+    pnl: () => e.totalPnl(),
+    dailyPnl: () => e.dailyPnl(),
+  };
+}

@@ -1,0 +1,120 @@
+// Our own working orders: by id, and per market and side in best-first order for the quote diff.
+// Quote orders and hedge orders are kept apart: the quote diff never touches a hedge.
+import { Side, type SideValue } from './events.js';
+import type { WorkingOrderView } from './quote/order-diff.js';
+
+export interface WorkingOrder extends WorkingOrderView {
+  market: number;
+  side: SideValue;
+  /** Price as a number (priceTicks × the market's tick). */
+  price: number;
+  /** Quantity still open. */
+  qty: number;
+  filled: number;
+  level: number;
+  hedge: boolean;
+  /** Hash of the plan that made (or last amended) it. */
+  planHash: string;
+}
+
+export class OrderRegistry {
+  private readonly byId = new Map<number, WorkingOrder>();
+  /** [market][side] → quote orders best-first. */
+  private readonly quotes: WorkingOrder[][][];
+  private nextId = 1;
+
+  constructor(markets: number) {
+    this.quotes = Array.from({ length: markets }, () => [[], []]);
+  }
+
+  newId(): number {
+    return this.nextId++;
+  }
+
+  get(id: number): WorkingOrder | undefined {
+    return this.byId.get(id);
+  }
+
+  quoteOrders(market: number, side: SideValue): WorkingOrder[] {
+    return this.quotes[market]?.[side] ?? [];
+  }
+
+  all(): IterableIterator<WorkingOrder> {
+    return this.byId.values();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  add(o: WorkingOrder): void {
+    this.byId.set(o.id, o);
+    if (!o.hedge) this.resort(o.market, o.side, o);
+  }
+
+  /** After a price change (amend), keeps the side list sorted. */
+  moved(o: WorkingOrder): void {
+    if (!o.hedge) this.resort(o.market, o.side);
+  }
+
+  remove(id: number): WorkingOrder | undefined {
+    const o = this.byId.get(id);
+    if (!o) return undefined;
+    this.byId.delete(id);
+    if (!o.hedge) {
+      const list = this.quoteOrders(o.market, o.side);
+      const i = list.indexOf(o);
+      if (i >= 0) list.splice(i, 1);
+    }
+    return o;
+  }
+
+  /** Open quantity on one side of a market (quotes and hedges), except one order. */
+  workingQty(market: number, side: SideValue, except: number): number {
+    let q = 0;
+    for (const o of this.byId.values()) if (o.market === market && o.side === side && o.id !== except) q += o.qty;
+    return q;
+  }
+
+  hedgeWorking(market: number): boolean {
+    for (const o of this.byId.values()) if (o.hedge && o.market === market) return true;
+    return false;
+  }
+
+  private resort(market: number, side: SideValue, added?: WorkingOrder): void {
+    const list = this.quotes[market]?.[side];
+    if (!list) return;
+    if (added) list.push(added);
+    // Lists hold a handful of orders: insertion sort, no allocation.
+    for (let i = 1; i < list.length; i++) {
+      const x = list[i];
+      if (!x) continue;
+      let j = i - 1;
+      while (j >= 0) {
+        const y = list[j];
+        if (!y || !(side === Side.Bid ? y.priceTicks < x.priceTicks : y.priceTicks > x.priceTicks)) break;
+        list[j + 1] = y;
+        j--;
+      }
+      list[j + 1] = x;
+    }
+  }
+
+  export(): WorkingOrder[] {
+    return [...this.byId.values()].map((o) => ({ ...o }));
+  }
+
+  import(orders: WorkingOrder[], nextId: number): void {
+    this.byId.clear();
+    for (const l of this.quotes) {
+      l[0]?.splice(0);
+      l[1]?.splice(0);
+    }
+    for (const o of orders) this.add({ ...o });
+    this.nextId = Math.max(this.nextId, nextId);
+  }
+
+  get next(): number {
+    return this.nextId;
+  }
+}

@@ -1,0 +1,334 @@
+// The risk gate (MISSION R1). Every order action the engine emits passes `check` — there is no other
+// path to a venue — and every evaluation passes `review`, which applies post-trade limits (loss,
+// drawdown, positions after fills, free conditions). States: active → reduce_only → halted, each
+// change recorded with its reason and time. Working orders count as potential position, so a
+// position limit holds however the working orders fill.
+import type { Plan, RiskRule } from '../../schemas/generated/plan.js';
+import { Side, type SideValue } from '../events.js';
+import { TokenBucket, type TokenBucketState } from './token-bucket.js';
+
+export type RiskState = 'active' | 'reduce_only' | 'halted';
+
+export interface RiskTransition {
+  tNs: number;
+  from: RiskState;
+  to: RiskState;
+  reason: string;
+  rule?: string;
+}
+
+/** What the gate needs to know about the account and the book; implemented by the engine. */
+export interface RiskContext {
+  nowNs: number;
+  /** Node values of the current evaluation (limits, references, conditions). */
+  values: Float64Array;
+  position(market: number): number;
+  /** Sum of working order quantities on one side of a market, excluding `exceptOrder`. */
+  workingQty(market: number, side: SideValue, exceptOrder: number): number;
+  mid(market: number): number;
+  /** Strategy PnL (quote currency) and PnL since 00:00 UTC of the current day. */
+  pnl(): number;
+  dailyPnl(): number;
+}
+
+export interface OrderIntent {
+  market: number;
+  side: SideValue;
+  price: number;
+  qty: number;
+  /** For an amend, the order being changed (its quantity is not counted twice). */
+  replaces: number;
+}
+
+export type Verdict = { ok: true } | { ok: false; throttled: boolean; rule: string; reason: string };
+
+const ALLOW: Verdict = { ok: true };
+
+interface CompiledRule {
+  rule: RiskRule;
+  /** Markets the rule covers (plan indices). */
+  markets: number[];
+  bucket?: TokenBucket;
+}
+
+export class RiskGate {
+  state: RiskState = 'active';
+  readonly transitions: RiskTransition[] = [];
+  /** Rules whose post-trade condition currently holds. */
+  private readonly breached = new Set<string>();
+  /** Rules that hold the gate in reduce-only; it returns to active when none is left. */
+  private readonly reduceOnlyCauses = new Set<string>();
+  /** Conditions asking to block new orders (reject/throttle/cancel_all rules that hold). */
+  private blocking: { rule: string; throttled: boolean; reason: string } | undefined;
+  private peakPnl = -Infinity;
+  private killed = false;
+  private readonly rules: CompiledRule[];
+  /** Counts per rule id of times a limit bit, for summaries. */
+  readonly hits = new Map<string, number>();
+
+  constructor(
+    plan: Plan,
+    private readonly onCancelAll: (reason: string) => void,
+  ) {
+    const aliasIndex = new Map(plan.markets.map((m, i) => [m.alias, i]));
+    this.rules = plan.risk.map((rule) => {
+      let markets: number[];
+      if (rule.market !== undefined) markets = [aliasIndex.get(rule.market) ?? -1];
+      else if (rule.kind === 'position' && rule.asset) markets = plan.markets.flatMap((m, i) => (m.base === rule.asset ? [i] : []));
+      else markets = plan.markets.map((_, i) => i);
+      const c: CompiledRule = { rule, markets };
+      if (rule.kind === 'order_rate') {
+        const limit = rule.worstCase ?? 1;
+        c.bucket = new TokenBucket(Math.max(1, limit), (rule.perSec ?? 1) * 1e9);
+      }
+      return c;
+    });
+  }
+
+  /** Manual kill switch: halts and cancels everything. Only `resume` lifts it. */
+  kill(tNs: number, reason: string): void {
+    this.killed = true;
+    this.transition(tNs, 'halted', `kill switch: ${reason}`);
+    this.onCancelAll(`kill switch: ${reason}`);
+  }
+
+  resume(tNs: number, reason: string): void {
+    this.killed = false;
+    this.reduceOnlyCauses.clear();
+    this.transition(tNs, 'active', `resumed: ${reason}`);
+  }
+
+  /** Pre-trade check of one place or amend. */
+  check(o: OrderIntent, ctx: RiskContext, scenarioReduceOnly: boolean): Verdict {
+    if (this.state === 'halted') return this.deny('halted', `trading is halted${this.killed ? ' (kill switch)' : ''}`, false);
+    const reducing = this.reduces(o, ctx);
+    if ((this.state === 'reduce_only' || scenarioReduceOnly) && !reducing) {
+      return this.deny(this.state === 'reduce_only' ? [...this.reduceOnlyCauses][0] ?? 'reduce_only' : 'scenario', 'only orders that reduce the position are allowed', false);
+    }
+    if (this.blocking && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
+
+    for (const c of this.rules) {
+      if (!c.markets.includes(o.market)) continue;
+      const r = c.rule;
+      const limit = r.limit === undefined ? NaN : ctx.values[r.limit] ?? NaN;
+      switch (r.kind) {
+        case 'position': {
+          if (reducing) break;
+          const potential = this.potentialPosition(c.markets, o, ctx);
+          const over = (r.side !== 'short' && potential > limit + 1e-12) || (r.side !== 'long' && -potential > limit + 1e-12);
+          if (over || !Number.isFinite(limit)) return this.enforce(c, ctx.nowNs, `position would reach ${round(potential)} against a limit of ${round(limit)}`);
+          break;
+        }
+        case 'notional': {
+          if (reducing) break;
+          let notional = 0;
+          for (const m of c.markets) {
+            const mid = ctx.mid(m);
+            const pos = ctx.position(m) + (m === o.market ? (o.side === Side.Bid ? o.qty : -o.qty) : 0);
+            const buys = ctx.workingQty(m, Side.Bid, o.replaces);
+            const sells = ctx.workingQty(m, Side.Ask, o.replaces);
+            notional += Math.max(Math.abs(pos + buys), Math.abs(pos - sells)) * (Number.isFinite(mid) ? mid : o.price);
+          }
+          if (!(notional <= limit)) return this.enforce(c, ctx.nowNs, `notional would reach ${round(notional)} against a limit of ${round(limit)}`);
+          break;
+        }
+        case 'price_band': {
+          const ref = r.reference === undefined ? NaN : ctx.values[r.reference] ?? NaN;
+          // The width node is bps (a fraction of the reference) or a price difference.
+          const widthIsPrice = this.widthIsPrice(r);
+          const width = widthIsPrice ? limit : limit * ref;
+          if (!(Math.abs(o.price - ref) <= width)) return this.enforce(c, ctx.nowNs, `price ${o.price} is outside ${round(width)} of the reference ${round(ref)}`);
+          break;
+        }
+        case 'order_rate':
+          if (c.bucket && !c.bucket.take(ctx.nowNs)) return this.enforce(c, ctx.nowNs, `more than ${r.worstCase ?? '?'} orders per ${r.perSec ?? 1}s`);
+          break;
+        default:
+          break;
+      }
+    }
+    return ALLOW;
+  }
+
+  private widthIsPriceCache = new Map<RiskRule, boolean>();
+  private nodeKinds: ReadonlyArray<string> = [];
+
+  /** The engine tells the gate the unit of each node once, so a band knows bps from price. */
+  setNodeKinds(kinds: ReadonlyArray<string>): void {
+    this.nodeKinds = kinds;
+    this.widthIsPriceCache.clear();
+  }
+
+  private widthIsPrice(r: RiskRule): boolean {
+    let v = this.widthIsPriceCache.get(r);
+    if (v === undefined) {
+      v = r.limit !== undefined && this.nodeKinds[r.limit] === 'price';
+      this.widthIsPriceCache.set(r, v);
+    }
+    return v;
+  }
+
+  /** Post-trade review after each evaluation: loss, drawdown, positions after fills, conditions. */
+  review(ctx: RiskContext): void {
+    const pnl = ctx.pnl();
+    if (pnl > this.peakPnl) this.peakPnl = pnl;
+    this.blocking = undefined;
+    const holding = new Set<string>();
+    for (const c of this.rules) {
+      const r = c.rule;
+      const limit = r.limit === undefined ? NaN : ctx.values[r.limit] ?? NaN;
+      let breach: string | undefined;
+      switch (r.kind) {
+        case 'loss': {
+          const loss = -(r.period === 'total' ? pnl : ctx.dailyPnl());
+          if (loss > limit) breach = `${r.period ?? 'daily'} loss ${round(loss)} exceeds ${round(limit)}`;
+          break;
+        }
+        case 'drawdown': {
+          const dd = this.peakPnl - pnl;
+          if (dd > limit) breach = `drawdown ${round(dd)} exceeds ${round(limit)}`;
+          break;
+        }
+        case 'position': {
+          let pos = 0;
+          for (const m of c.markets) pos += ctx.position(m);
+          const at = (r.side !== 'short' && pos >= limit - 1e-12) || (r.side !== 'long' && -pos >= limit - 1e-12);
+          if (at) breach = `position ${round(pos)} is at its limit ${round(limit)}`;
+          break;
+        }
+        case 'condition': {
+          const v = r.condition === undefined ? 0 : ctx.values[r.condition] ?? 0;
+          if (v !== 0) breach = 'condition holds';
+          break;
+        }
+        default:
+          break;
+      }
+      if (breach === undefined) continue;
+      holding.add(r.id);
+      const fresh = !this.breached.has(r.id);
+      switch (r.action) {
+        case 'halt':
+          if (this.state !== 'halted') {
+            this.count(r.id);
+            this.transition(ctx.nowNs, 'halted', breach, r.id);
+            this.onCancelAll(`${r.id}: ${breach}`);
+          }
+          break;
+        case 'reduce_only':
+          if (fresh) this.count(r.id);
+          this.reduceOnlyCauses.add(r.id);
+          if (this.state === 'active') this.transition(ctx.nowNs, 'reduce_only', breach, r.id);
+          break;
+        case 'cancel_all':
+          if (fresh) {
+            this.count(r.id);
+            this.onCancelAll(`${r.id}: ${breach}`);
+          }
+          this.blocking ??= { rule: r.id, throttled: false, reason: breach };
+          break;
+        case 'reject':
+        case 'throttle':
+          if (fresh) this.count(r.id);
+          this.blocking ??= { rule: r.id, throttled: r.action === 'throttle', reason: breach };
+          break;
+      }
+    }
+    this.breached.clear();
+    for (const id of holding) this.breached.add(id);
+    // Reduce-only lifts when nothing that caused it still holds.
+    for (const id of [...this.reduceOnlyCauses]) if (!holding.has(id)) this.reduceOnlyCauses.delete(id);
+    if (this.state === 'reduce_only' && this.reduceOnlyCauses.size === 0) this.transition(ctx.nowNs, 'active', 'limits back within bounds');
+  }
+
+  /** Does the order only shrink the position (never flip it), counting orders already working? */
+  private reduces(o: OrderIntent, ctx: RiskContext): boolean {
+    const pos = ctx.position(o.market);
+    if (o.side === Side.Bid) return pos < 0 && ctx.workingQty(o.market, Side.Bid, o.replaces) + o.qty <= -pos + 1e-12;
+    return pos > 0 && ctx.workingQty(o.market, Side.Ask, o.replaces) + o.qty <= pos + 1e-12;
+  }
+
+  /** Position if every working order on the order's side filled, plus the order itself. */
+  private potentialPosition(markets: number[], o: OrderIntent, ctx: RiskContext): number {
+    let pos = 0;
+    for (const m of markets) {
+      pos += ctx.position(m);
+      if (o.side === Side.Bid) pos += ctx.workingQty(m, Side.Bid, o.replaces);
+      else pos -= ctx.workingQty(m, Side.Ask, o.replaces);
+    }
+    return o.side === Side.Bid ? pos + o.qty : pos - o.qty;
+  }
+
+  private enforce(c: CompiledRule, tNs: number, reason: string): Verdict {
+    const r = c.rule;
+    this.count(r.id);
+    switch (r.action) {
+      case 'halt':
+        this.transition(tNs, 'halted', reason, r.id);
+        this.onCancelAll(`${r.id}: ${reason}`);
+        break;
+      case 'cancel_all':
+        this.onCancelAll(`${r.id}: ${reason}`);
+        break;
+      case 'reduce_only':
+      case 'reject':
+      case 'throttle':
+        break;
+    }
+    return { ok: false, throttled: r.action === 'throttle' || r.kind === 'order_rate', rule: r.id, reason };
+  }
+
+  private deny(rule: string, reason: string, throttled: boolean): Verdict {
+    return { ok: false, throttled, rule, reason };
+  }
+
+  private count(rule: string): void {
+    this.hits.set(rule, (this.hits.get(rule) ?? 0) + 1);
+  }
+
+  private transition(tNs: number, to: RiskState, reason: string, rule?: string): void {
+    if (this.state === to) return;
+    const t: RiskTransition = { tNs, from: this.state, to, reason };
+    if (rule !== undefined) t.rule = rule;
+    this.transitions.push(t);
+    this.state = to;
+  }
+
+  export(): RiskGateState {
+    return {
+      state: this.state,
+      killed: this.killed,
+      peakPnl: Number.isFinite(this.peakPnl) ? this.peakPnl : null,
+      reduceOnlyCauses: [...this.reduceOnlyCauses],
+      breached: [...this.breached],
+      buckets: Object.fromEntries(this.rules.flatMap((c) => (c.bucket ? [[c.rule.id, c.bucket.export()]] : []))),
+    };
+  }
+
+  import(s: RiskGateState): void {
+    this.state = s.state;
+    this.killed = s.killed;
+    this.peakPnl = s.peakPnl ?? -Infinity;
+    this.reduceOnlyCauses.clear();
+    for (const id of s.reduceOnlyCauses) this.reduceOnlyCauses.add(id);
+    this.breached.clear();
+    for (const id of s.breached) this.breached.add(id);
+    for (const c of this.rules) {
+      const b = s.buckets[c.rule.id];
+      if (c.bucket && b) c.bucket.import(b);
+    }
+  }
+}
+
+export interface RiskGateState {
+  state: RiskState;
+  killed: boolean;
+  peakPnl: number | null;
+  reduceOnlyCauses: string[];
+  breached: string[];
+  buckets: Record<string, TokenBucketState>;
+}
+
+function round(x: number): string {
+  return Number.isFinite(x) ? String(Math.round(x * 1e8) / 1e8) : String(x);
+}
