@@ -1,5 +1,6 @@
 // `quoin check FILE…` and `quoin compile FILE [-o plan.json]`.
-// Exit codes: 0 fine, 1 the rule set has errors, 2 the command itself could not run (missing file, bad flag).
+// Exit codes: 0 fine; 1 a rule set has errors or a file cannot be read (reported as a Q1009 diagnostic);
+// 2 the command itself was misused (unknown flag, missing argument).
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../dsl/diagnostics.js';

@@ -31,6 +31,8 @@ export interface Declarations {
 }
 
 const marketOptions = ['tick', 'lot', 'min_qty', 'min_notional', 'contract'] as const;
+/** Words that may follow a market alias in clauses (position m abs …): an alias cannot be one. */
+const clauseWords = new Set(['abs', 'long', 'short', 'daily', 'total', 'within', 'of', 'per']);
 const contracts = ['spot', 'perpetual', 'equity'] as const;
 
 export function bind(ast: A.StrategyAst, report: Reporter): Declarations {
@@ -38,6 +40,7 @@ export function bind(ast: A.StrategyAst, report: Reporter): Declarations {
     markets: new Map(), params: new Map(), signals: new Map(), fairs: new Map(), scenarios: [],
     quotes: new Map(), risk: [], hedges: [], adapts: [], primary: undefined,
   };
+  checkHeader(ast, report);
   const scenarioNames = new Map<string, A.Ident>();
   const firstQuote = new Map<string, A.Ident>();
 
@@ -62,6 +65,15 @@ export function bind(ast: A.StrategyAst, report: Reporter): Declarations {
   for (const item of ast.items) {
     switch (item.kind) {
       case 'market': {
+        if (clauseWords.has(item.alias.name)) {
+          report('Q2007', `'${item.alias.name}' is a word of the risk and hedge clauses (position ${item.alias.name} …); give this market another alias`, item.alias.range);
+          break;
+        }
+        const taken = valueNames.get(item.alias.name);
+        if (taken && !d.markets.has(item.alias.name)) {
+          report('Q2002', `'${item.alias.name}' is already declared at line ${taken.range.start.line}`, item.alias.range, { related: [{ message: 'first declared here', range: taken.range }] });
+          break;
+        }
         if (d.markets.has(item.alias.name)) {
           claimName(item.alias, 'market', new Map([[item.alias.name, { range: d.markets.get(item.alias.name)?.decl.alias.range ?? item.alias.range }]]));
           break;
@@ -239,4 +251,12 @@ function resolveMarket(decl: A.MarketDecl, report: Reporter): MarketSym | undefi
     market,
     types: { price: T.price(`${parsed.quote}/${parsed.base}`), qty: T.qty(parsed.base), notional: T.notional(parsed.quote) },
   };
+}
+
+function checkHeader(ast: A.StrategyAst, report: Reporter): void {
+  const name = ast.name.value;
+  if (name.trim() === '') report('Q4015', 'give the strategy a name: strategy "btc-usdt-mm" version 1 { … }', ast.name.range);
+  else if (name.length > 200) report('Q4015', `the strategy name is ${name.length} characters long; the limit is 200`, ast.name.range);
+  const v = ast.version.value;
+  if (!Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) report('Q4015', `the version must be a whole number like 3, not ${v}`, ast.version.range);
 }

@@ -53,6 +53,7 @@ const px = (c: { market: MarketTypes | undefined }): Ty => c.market?.price ?? T.
 const qt = (c: { market: MarketTypes | undefined }): Ty => c.market?.qty ?? T.qty();
 const nt = (c: { market: MarketTypes | undefined }): Ty => c.market?.notional ?? T.notional();
 const sameAsFirst = (c: { args: Ty[] }): Ty => c.args[0] ?? T.error;
+const priceArg = (c: { args: Ty[] }): Ty => (c.args[0]?.kind === 'price' ? c.args[0] : T.price());
 
 const level: ArgSpec = { name: 'level', accepts: 'count', default: 1, doc: 'book level, 1 = best' };
 const levels = (n: number): ArgSpec => ({ name: 'levels', accepts: 'count', fixed: true, default: n, doc: 'number of book levels used' });
@@ -175,15 +176,15 @@ export const builtins: readonly BuiltinSpec[] = [
   { name: 'sqrt', form: 'function', args: [{ name: 'x', accepts: 'ratio', doc: 'a plain number, bps, or a duration (in seconds)' }], result: () => T.ratio, lower: { to: 'op', op: 'sqrt' }, summary: 'Square root of a plain number, bps, or a duration counted in seconds (vol * sqrt(30s)).' },
   {
     name: 'round_tick', form: 'function', args: [{ name: 'x', accepts: 'price', doc: '' }, { name: 'market', accepts: 'marketAlias', doc: '' }],
-    result: sameAsFirst, lower: { to: 'round_tick', mode: 'nearest' }, summary: 'Price rounded to the nearest tick of `market`. Order prices are rounded by the runtime anyway (bids down, asks up).',
+    result: priceArg, lower: { to: 'round_tick', mode: 'nearest' }, summary: 'Price rounded to the nearest tick of `market`. Order prices are rounded by the runtime anyway (bids down, asks up).',
   },
   {
     name: 'floor_tick', form: 'function', args: [{ name: 'x', accepts: 'price', doc: '' }, { name: 'market', accepts: 'marketAlias', doc: '' }],
-    result: sameAsFirst, lower: { to: 'round_tick', mode: 'down' }, summary: 'Price rounded down to a tick of `market`.',
+    result: priceArg, lower: { to: 'round_tick', mode: 'down' }, summary: 'Price rounded down to a tick of `market`.',
   },
   {
     name: 'ceil_tick', form: 'function', args: [{ name: 'x', accepts: 'price', doc: '' }, { name: 'market', accepts: 'marketAlias', doc: '' }],
-    result: sameAsFirst, lower: { to: 'round_tick', mode: 'up' }, summary: 'Price rounded up to a tick of `market`.',
+    result: priceArg, lower: { to: 'round_tick', mode: 'up' }, summary: 'Price rounded up to a tick of `market`.',
   },
 ];
 

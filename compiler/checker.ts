@@ -6,7 +6,7 @@ import type * as A from '../dsl/ast.js';
 import { printExpr } from '../dsl/print.js';
 import type { Declarations, MarketSym } from './binder.js';
 import { reportUnknownMarket } from './binder.js';
-import { functions, marketMembers, values, type ArgSpec, type BuiltinSpec } from './builtins.js';
+import { functions, marketMembers, reservedNames, values, type ArgSpec, type BuiltinSpec } from './builtins.js';
 import { constValue, interval, paramDependencies, type EvalContext, type Interval } from './evaluate.js';
 import type { Reporter } from './report.js';
 import { accepts, describe, dimensionlessMath, divide, isDimensionless, isNumeric, multiply, T, unify, type Ty, type UnitResult } from './units.js';
@@ -62,6 +62,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
   const bindingState = new Map<A.Assignment, 'checking' | Ty>();
   const integerUses = new Map<string, A.SourceRange>();
   const fixedUses: Array<{ expr: A.Expr; what: string; deps: Set<string> }> = [];
+  const limitChecks: Array<{ e: A.Expr; what: string }> = [];
   const globalScope: Scope = { market: decls.primary };
 
   // ---------- expressions ----------
@@ -259,8 +260,10 @@ export function check(decls: Declarations, report: Reporter): Checked {
     }
     const value = values.get(name);
     if (value) {
-      c.resolutions.set(e, { kind: 'builtin', spec: value, market: scope.market?.alias, args: [] });
-      return value.result({ market: scope.market?.types, args: [] });
+      // Strategy-wide values (pnl, daily_pnl) are in the first market's currency wherever they are read.
+      const market = value.lower.to === 'account' && (value.lower.field === 'pnl' || value.lower.field === 'daily_pnl') ? decls.primary : scope.market;
+      c.resolutions.set(e, { kind: 'builtin', spec: value, market: market?.alias, args: [] });
+      return value.result({ market: market?.types, args: [] });
     }
     if (decls.markets.has(name)) {
       report('Q4014', `'${name}' is a market; read one of its fields, like ${name}.mid`, e.range, { suggestion: `${name}.mid` });
@@ -494,28 +497,32 @@ export function check(decls: Declarations, report: Reporter): Checked {
     return T.error;
   };
 
+  /** Counts (levels, level indexes) are whole numbers made of literals and params, so they can be checked before running. */
   const expectCount = (x: A.Expr, t: Ty, where: string): Ty => {
     if (t.kind === 'error') return t;
     if (!isDimensionless(t) || t.kind === 'bps') {
       report('Q3003', `${where} needs a whole number, not ${describe(t)}`, x.range);
       return T.error;
     }
-    const inner = x.kind === 'paren' ? x.inner : x;
-    if (inner.kind === 'number' && !Number.isInteger(inner.value)) {
-      report('Q3011', `${where} needs a whole number, not ${inner.text}`, x.range);
+    const deps = paramDependencies(x, c);
+    if (!deps) {
+      report('Q3005', `${where} must be a whole number or a param, known before the strategy runs, not market data`, x.range);
       return T.error;
     }
-    if (inner.kind === 'name') {
-      const r = c.resolutions.get(inner);
-      if (r?.kind === 'param' && !integerUses.has(r.name)) integerUses.set(r.name, x.range);
+    const v = constValue(x, c, baseValue);
+    if (typeof v === 'number' && !Number.isInteger(v)) {
+      report('Q3011', `${where} needs a whole number, not ${printExpr(x)} = ${v}`, x.range);
+      return T.error;
     }
+    for (const name of deps) if (!integerUses.has(name)) integerUses.set(name, x.range);
     return T.count;
   };
 
   /** A value that must be known before running: literals and params no scenario or adapt rule changes. */
-  const fixedValue = (x: A.Expr, scope: Scope, what: string, want: Ty): number | undefined => {
+  const fixedValue = (x: A.Expr, scope: Scope, what: string, want: Ty | Ty[]): number | undefined => {
     const t = typeOf(x, scope);
-    const checkedT = want.kind === 'count' ? expectCount(x, t, what) : expectType(x, t, [want], what);
+    const wanted = Array.isArray(want) ? want : [want];
+    const checkedT = wanted[0]?.kind === 'count' ? expectCount(x, t, what) : expectType(x, t, wanted, what);
     if (checkedT.kind === 'error') return undefined;
     const deps = paramDependencies(x, c);
     if (!deps) {
@@ -593,7 +600,8 @@ export function check(decls: Declarations, report: Reporter): Checked {
       report('Q3003', `${name} is a true/false param and cannot have bounds`, e.range);
       return undefined;
     }
-    if (!isZero(e) && !accepts(paramType, t) && !(isDimensionless(paramType) && isDimensionless(t) && paramType.kind !== 'bps' && t.kind !== 'bps')) {
+    const forgotUnit = isBareLiteral(e) && !isZero(e) && paramType.kind !== 'ratio' && paramType.kind !== 'count';
+    if (forgotUnit || (!isZero(e) && !accepts(paramType, t) && !(isDimensionless(paramType) && isDimensionless(t) && paramType.kind !== 'bps' && t.kind !== 'bps'))) {
       report(isBareLiteral(e) ? 'Q3007' : 'Q3003', `bounds of ${name} must be ${describe(paramType)}${isBareLiteral(e) ? unitExample(paramType) : `, not ${describe(t)}`}`, e.range);
       return undefined;
     }
@@ -616,6 +624,35 @@ export function check(decls: Declarations, report: Reporter): Checked {
     expectType(f.value, t, [market.types.price], `the fair value of ${alias}`);
   }
 
+  // A fair value may read signals and other markets' fair values, but never (through them) itself.
+  for (const [alias, f] of decls.fairs) {
+    const path = fairCycle(alias, f.value, new Set());
+    if (path) report('Q2008', `the fair value of ${alias} depends on itself (${[alias, ...path].join(' → ')})`, f.range);
+  }
+
+  function fairCycle(alias: string, e: A.Expr, seen: Set<string>): string[] | undefined {
+    let found: string[] | undefined;
+    visitNames(e, (n) => {
+      if (found) return;
+      const r = c.resolutions.get(n);
+      if (r?.kind === 'fair') {
+        if (r.market === alias) found = [`fair ${alias}`];
+        else if (!seen.has(`fair ${r.market}`)) {
+          seen.add(`fair ${r.market}`);
+          const other = decls.fairs.get(r.market);
+          const rest = other ? fairCycle(alias, other.value, seen) : undefined;
+          if (rest) found = [`fair ${r.market}`, ...rest];
+        }
+      } else if (r?.kind === 'signal' && !seen.has(r.name)) {
+        seen.add(r.name);
+        const s = decls.signals.get(r.name);
+        const rest = s ? fairCycle(alias, s.value, seen) : undefined;
+        if (rest) found = [r.name, ...rest];
+      }
+    });
+    return found;
+  }
+
   for (const [alias, q] of decls.quotes) {
     const market = decls.markets.get(alias);
     if (!market) continue;
@@ -633,7 +670,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
           report('Q2002', `${id.name} is already defined at line ${prior.name.range.start.line}`, id.range);
           continue;
         }
-        if (decls.params.has(id.name) || decls.signals.has(id.name) || values.has(id.name) || id.name === 'fair' || decls.markets.has(id.name)) {
+        if (decls.params.has(id.name) || decls.signals.has(id.name) || reservedNames.has(id.name) || decls.markets.has(id.name)) {
           report('Q2007', `'${id.name}' is already a ${decls.params.has(id.name) ? 'param' : decls.signals.has(id.name) ? 'signal' : decls.markets.has(id.name) ? 'market' : 'built-in'}; give this value another name`, id.range);
           continue;
         }
@@ -667,11 +704,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
     for (const entry of q.entries) {
       switch (entry.kind) {
         case 'ladder': {
-          const t = typeOf(entry.levels, scope);
-          if (expectCount(entry.levels, t, 'ladder levels').kind !== 'error') {
-            const deps = paramDependencies(entry.levels, c);
-            if (!deps) report('Q3005', 'ladder levels must be a number or a param, so the runtime knows the most levels it can have', entry.levels.range);
-          }
+          expectCount(entry.levels, typeOf(entry.levels, scope), 'ladder levels');
           expectType(entry.step, typeOf(entry.step, scope), [T.bps, price], 'the ladder step');
           break;
         }
@@ -776,8 +809,8 @@ export function check(decls: Declarations, report: Reporter): Checked {
       case 'order_rate': {
         marketOf(rule.market);
         const t = typeOf(rule.limit, globalScope);
-        if (t.kind !== 'error' && !isDimensionless(t)) report('Q3003', `an order-rate limit is a count of orders, not ${describe(t)}`, rule.limit.range);
-        positiveLimit(rule.limit, 'an order-rate limit');
+        if (t.kind !== 'error' && (!isDimensionless(t) || t.kind === 'bps')) report('Q3003', `an order-rate limit is a count of orders, not ${describe(t)}`, rule.limit.range);
+        else if (expectCount(rule.limit, t, 'an order-rate limit').kind !== 'error') positiveLimit(rule.limit, 'an order-rate limit');
         fixedDuration(rule.per, globalScope, "the window after 'per'");
         break;
       }
@@ -800,8 +833,8 @@ export function check(decls: Declarations, report: Reporter): Checked {
       report('Q4011', `${what} that moves with market data cannot be shown to a risk manager as a fixed worst case; prefer a param with bounds`, e.range);
       return;
     }
-    const v = constValue(e, c, baseValue);
-    if (typeof v === 'number' && v <= 0) report('Q4008', `${what} must be greater than 0`, e.range);
+    // Checked once every scenario override and adaptation range is known (see the end of check).
+    limitChecks.push({ e, what });
   }
 
   // ---------- hedges ----------
@@ -841,7 +874,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
     expectType(a.toward, t, [facts.type.kind === 'count' ? T.ratio : facts.type], `the target of adapt ${a.param.name}`);
     fixedDuration(a.every, globalScope, "adapt's 'every'");
     if (a.rate) {
-      const r = fixedValue(a.rate, globalScope, "adapt's rate", T.ratio);
+      const r = fixedValue(a.rate, globalScope, "adapt's rate", [T.ratio, T.bps]);
       if (r !== undefined && (r <= 0 || r > 1)) report('Q4012', `rate ${sourceOf(a.rate)} is outside (0, 1]: it is the fraction of the gap closed at each step`, a.rate.range);
     }
     if (!facts.bounds) {
@@ -890,6 +923,14 @@ export function check(decls: Declarations, report: Reporter): Checked {
         report('Q3005', `${use.what} must stay fixed, but ${dep} is ${facts.overridden ? 'overridden by a scenario' : 'adapted'}`, use.expr.range);
       }
     }
+  }
+
+  for (const { e, what } of limitChecks) {
+    const iv = interval(e, c, (name) => c.params.get(name)?.range);
+    const v = constValue(e, c, baseValue);
+    if (typeof v === 'number' && v <= 0) report('Q4008', `${what} must be greater than 0`, e.range);
+    else if (iv && iv[0] <= 0) report('Q4008', `${what} must stay greater than 0, but a scenario override or adaptation can take it to ${iv[0]}`, e.range);
+    else if (!iv) report('Q4011', `${what} has no worst case the compiler can show (use params, numbers and + − × ÷ min max)`, e.range);
   }
 
   for (const name of decls.params.keys()) {

@@ -126,6 +126,12 @@ export function interval(e: A.Expr, ctx: EvalContext, param: (name: string) => I
       const r = ctx.resolutions.get(e);
       return r?.kind === 'param' ? param(r.name) : undefined;
     }
+    case 'if': {
+      // Either branch may apply: the hull of both.
+      const a = iv(e.then);
+      const b = iv(e.else);
+      return a && b ? [Math.min(a[0], b[0]), Math.max(a[1], b[1])] : undefined;
+    }
     case 'unary': {
       if (e.op !== '-') return undefined;
       const a = iv(e.operand);

@@ -72,6 +72,9 @@ function mergeAsset(a: Ty, b: Ty): string | undefined {
 export function unify(a: Ty, b: Ty, what: string): UnitResult {
   if (a.kind === 'error') return ok(b);
   if (b.kind === 'error') return ok(a);
+  if ((what === 'add' || what === 'subtract') && (a.kind === 'bool' || b.kind === 'bool')) {
+    return { ok: false, code: 'Q3002', message: `cannot ${what} true/false values: arithmetic needs numbers` };
+  }
   if (isDimensionless(a) && isDimensionless(b)) {
     const kind: Kind = a.kind === 'bps' || b.kind === 'bps' ? 'bps' : a.kind === 'ratio' || b.kind === 'ratio' ? 'ratio' : 'count';
     return ok({ kind });
@@ -97,8 +100,15 @@ function conversionHint(a: Ty, b: Ty): string {
   return '';
 }
 
+function notNumber(a: Ty, b: Ty, verb: string): UnitResult | undefined {
+  const bad = [a, b].find((x) => x.kind === 'bool' || x.kind === 'string');
+  return bad ? { ok: false, code: 'Q3002', message: `cannot ${verb} ${describe(bad)}: arithmetic needs numbers` } : undefined;
+}
+
 export function multiply(a: Ty, b: Ty): UnitResult {
   if (a.kind === 'error' || b.kind === 'error') return ok(T.error);
+  const refused = notNumber(a, b, 'multiply');
+  if (refused) return refused;
   // A duration in arithmetic counts in seconds: vol² × 30s is a plain number, spread × 2s a price.
   if (a.kind === 'duration' && b.kind === 'duration') {
     return { ok: false, code: 'Q3002', message: 'cannot multiply two durations' };
@@ -122,6 +132,10 @@ export function multiply(a: Ty, b: Ty): UnitResult {
 
 export function divide(a: Ty, b: Ty): UnitResult {
   if (a.kind === 'error' || b.kind === 'error') return ok(T.error);
+  const refused = notNumber(a, b, 'divide');
+  if (refused) return refused;
+  // Same unit over same unit is a plain number (bps / bps too); bps over a plain number stay bps.
+  if (isDimensionless(a) && isDimensionless(b)) return ok(a.kind === 'bps' && b.kind !== 'bps' ? T.bps : T.ratio);
   // Per-second rates keep the unit of what is counted (variance per second is still a plain number).
   if (b.kind === 'duration') return ok(a.kind === 'duration' || isDimensionless(a) ? T.ratio : a);
   if (a.kind === 'duration') {

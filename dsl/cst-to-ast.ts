@@ -382,6 +382,11 @@ export class CstToAst {
   private chain(n: CstNode): A.Expr {
     const operands = nodes(n.children, 'operands');
     const ops = tokens(n.children, 'ops');
+    if (n.name === 'comparison' && ops.length > 1) {
+      const range = this.r.ofNode(n);
+      this.report({ code: 'Q1002', range: this.r.ofToken(ops[1]), message: `comparisons do not chain: write a ${ops[0]?.image ?? '<'} b and b ${ops[1]?.image ?? '<'} c` });
+      return { kind: 'error', range };
+    }
     if (ops.length > limits.maxChainLength) {
       const range = this.r.ofNode(n);
       this.report({ code: 'Q1005', range, message: `this expression has ${ops.length} operators; the limit is ${limits.maxChainLength}` });

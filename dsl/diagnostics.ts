@@ -67,7 +67,7 @@ export const catalogue = {
   Q1005: {
     severity: 'error',
     title: 'Input too deeply nested or too large',
-    explanation: 'Expressions may nest at most 200 levels deep and a file may be at most 4 MB; the rest of the file is not checked.',
+    explanation: 'Brackets may nest at most 64 levels deep, one expression may have at most 500 operators, and a file may be at most 4 MB; what lies beyond the limit is not checked.',
     example: ok(`  signal s = ${'('.repeat(250)}1${')'.repeat(250)}`),
   },
   Q1006: {
@@ -136,7 +136,7 @@ export const catalogue = {
   Q2007: {
     severity: 'error',
     title: 'Name hides a built-in',
-    explanation: 'A param, signal or binding may not take the name of a built-in (position, pnl, mid, …) or of a market alias.',
+    explanation: 'A param, signal or quote binding may not take the name of a built-in function or value (position, pnl, ewm_mean, fair, …) or of a market alias, and a market alias may not be a clause word (abs, long, short, …).',
     example: ok('  signal position = m.mid'),
   },
   Q2008: {
@@ -313,8 +313,8 @@ export const catalogue = {
   },
   Q4013: {
     severity: 'error',
-    title: 'Scenario cannot act',
-    explanation: 'A scenario overrides a param it cannot change (a window that must stay fixed), or combines pause with overrides that would never apply.',
+    title: 'Scenario overrides that never apply',
+    explanation: 'A scenario that pauses quoting also overrides params: while it is active nothing is quoted, so the overrides never apply.',
     example: ok('  scenario s when m.spread > 10 * m.tick { pause\n base_spread = 20 bps }'),
   },
   Q4014: {
@@ -322,6 +322,13 @@ export const catalogue = {
     title: 'Market alias used as a value',
     explanation: 'A market alias on its own is not a value; read a field of it, such as m.mid.',
     example: ok('  signal s = m'),
+  },
+
+  Q4015: {
+    severity: 'error',
+    title: 'Strategy header incomplete',
+    explanation: 'The strategy needs a non-empty name (at most 200 characters) and a whole-number version: strategy "btc-usdt-mm" version 3 { … }.',
+    example: exampleStrategy(`${quote}\n${risk}`).replace('version 1', 'version 1.5'),
   },
 
   // ---- Q5xxx: plan and internal ----

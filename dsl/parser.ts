@@ -60,7 +60,12 @@ export class QuoinParser extends CstParser {
     this.CONSUME(T.StringLiteral, { LABEL: 'symbol' });
     this.OPTION(() => {
       this.CONSUME(T.LBrace);
-      this.MANY(() => this.SUBRULE(this.assignment));
+      this.MANY(() => {
+        this.OR([
+          { ALT: () => this.SUBRULE(this.assignment) },
+          { ALT: () => this.CONSUME(T.Semicolon) },
+        ]);
+      });
       this.CONSUME(T.RBrace);
     });
   });
@@ -76,7 +81,12 @@ export class QuoinParser extends CstParser {
   private paramsBlock = this.RULE('paramsBlock', () => {
     this.CONSUME(T.Params);
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.paramDecl));
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.paramDecl) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]);
+    });
     this.CONSUME(T.RBrace);
   });
 
@@ -454,7 +464,8 @@ export class QuoinParser extends CstParser {
 
   private comparison = this.RULE('comparison', () => {
     this.SUBRULE(this.additive, { LABEL: 'operands' });
-    this.OPTION({
+    // Parsed as a chain so `a < b < c` gets a clear error (comparisons do not chain) instead of a cascade.
+    this.MANY({
       GATE: () => this.continuesExpression(),
       DEF: () => {
       this.OR(

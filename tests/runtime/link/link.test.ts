@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { link } from '../../../runtime/link/link.js';
+import { loadPlan, PlanError } from '../../../runtime/plan/load-plan.js';
+import type { Plan } from '../../../schemas/index.js';
+import { templates } from '../../helpers.js';
+import { planFrom } from '../engine/harness.js';
+
+const plans = (): Plan[] => templates().map((t) => planFrom(t.source));
+
+describe('loading plans', () => {
+  it('accepts every template plan', () => {
+    for (const p of plans()) expect(loadPlan(JSON.parse(JSON.stringify(p))).hash).toBe(p.hash);
+  });
+
+  it('refuses an invalid plan with the schema path of the problem', () => {
+    const p = structuredClone(plans()[0]) as Plan;
+    (p.quotes[0] as unknown as Record<string, unknown>).bid = 'x';
+    expect(() => loadPlan(p)).toThrow(PlanError);
+    try {
+      loadPlan(p);
+    } catch (e) {
+      expect((e as PlanError).problems).toContain('/quotes/0/bid: must be integer');
+      expect((e as Error).message).toMatch(/^invalid plan: \/quotes\/0\/bid: must be integer/);
+    }
+  });
+
+  it('refuses what the schema cannot see: forward references, unknown params and markets', () => {
+    const p = structuredClone(plans()[0]) as Plan;
+    const last = p.nodes.length - 1;
+    const i = p.nodes.findIndex((n) => 'args' in n && n.args.length > 0);
+    const n = p.nodes[i];
+    if (n && 'args' in n) n.args[0] = last;
+    expect(() => loadPlan(p)).toThrow(new RegExp(`/nodes/${i}/args/0: refers to node ${last}`));
+    const q = structuredClone(plans()[0]) as Plan;
+    if (q.risk[0]) q.risk[0].market = 'nowhere';
+    expect(() => loadPlan(q)).toThrow(/unknown market 'nowhere'/);
+  });
+
+  it('refuses an unknown plan format by name', () => {
+    expect(() => loadPlan({ format: 'quoin.plan/9' })).toThrow(/quoin\.plan\/9 is not supported/);
+  });
+});
+
+describe('linking', () => {
+  it('generates code from the plan IR only: no names or strings from the source', () => {
+    for (const p of plans()) {
+      const l = link(p);
+      for (const code of [l.source.always, l.source.quote, l.source.params]) {
+        // Only indexed slots, numbers, Math functions and the evaluator's own parameters appear.
+        const words = new Set(code.replace(/\b\d+(\.\d+)?(e[+-]?\d+)?\b/g, '0').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+        const allowed = new Set(['use', 'strict', 'v', 'tk', 'P', 'M', 'A', 'S', 'E', 't', 'x', 'const', 'if', 'else', 'Math', 'pow', 'abs', 'log', 'exp', 'sqrt', 'min', 'max', 'round', 'floor', 'ceil', 'update', 'advance', 'value', 'ticked', 'bid', 'ask', 'mid', 'microprice', 'spread', 'last', 'tick', 'lot', 'bidQty', 'askQty', 'bidAt', 'askAt', 'bidSizeAt', 'askSizeAt', 'wmid', 'depth', 'imbalance', 'position', 'pnl', 'totalPnl', 'dailyPnl', 'within', 'true', 'false']);
+        for (const w of words) expect(allowed.has(w), `unexpected word ${w} in generated code of ${p.strategy.name}`).toBe(true);
+      }
+    }
+  });
+
+  it('puts constants in place once and evaluates nodes in plan order', () => {
+    const p = plans().find((x) => x.strategy.name === 'glft') as Plan;
+    const l = link(p);
+    p.nodes.forEach((n, i) => {
+      if (n.op === 'const' && typeof n.value === 'number') expect(l.values[i]).toBe(n.value);
+    });
+    const order = [...l.source.always.matchAll(/v\[(\d+)\] =/g)].map((m) => Number(m[1]));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('adopts the state of stateful nodes with the same key when relinking', () => {
+    const p = plans().find((x) => x.strategy.name === 'multi-scenario') as Plan;
+    const a = link(p);
+    const b = link(p, a);
+    expect(b.stateful.map((s) => s.instance)).toEqual(a.stateful.map((s) => s.instance));
+    expect(b.stateful.every((s, i) => s.instance === a.stateful[i]?.instance)).toBe(true);
+  });
+});
