@@ -115,7 +115,12 @@ export function check(decls: Declarations, report: Reporter): Checked {
     switch (e.kind) {
       case 'error': return T.error;
       case 'number': return literalType(e);
-      case 'duration': return T.duration;
+      case 'duration':
+        if (!Number.isFinite(e.seconds)) {
+          report('Q1003', `${e.text.length > 24 ? `${e.text.slice(0, 24)}…` : e.text} is too long a duration`, e.range);
+          return T.error;
+        }
+        return T.duration;
       case 'bool': return T.bool;
       case 'string':
         report('Q3009', 'quoted text is only used for names (event("cpi")); a value is needed here', e.range);
@@ -442,7 +447,11 @@ export function check(decls: Declarations, report: Reporter): Checked {
       return T.error;
     }
     if (a.fixed) {
-      fixedValue(x, scope, where, a.accepts === 'duration' ? T.duration : T.count);
+      const v = fixedValue(x, scope, where, a.accepts === 'duration' ? T.duration : T.count);
+      if (v !== undefined && v <= 0) {
+        report('Q4008', `${where} must be ${a.accepts === 'duration' ? 'longer than 0' : 'at least 1'}`, x.range);
+        return T.error;
+      }
       return c.types.get(x) ?? T.error;
     }
     const t = typeOf(x, scope);
@@ -531,7 +540,11 @@ export function check(decls: Declarations, report: Reporter): Checked {
     }
     fixedUses.push({ expr: x, what, deps });
     const v = constValue(x, c, baseValue);
-    if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+    if (typeof v !== 'number') return undefined;
+    if (!Number.isFinite(v)) {
+      report('Q3012', `${what} computes to ${v}, not a finite number`, x.range);
+      return undefined;
+    }
     c.fixed.set(x, v);
     return v;
   };
@@ -575,6 +588,10 @@ export function check(decls: Declarations, report: Reporter): Checked {
       report('Q3005', `param ${name} must have a fixed value (numbers, units and earlier params), not market data`, p.value.range);
       continue;
     }
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      report('Q3012', `param ${name} computes to ${v}, not a finite number`, p.value.range);
+      continue;
+    }
     const facts: ParamFacts = { type: t, value: v, integer: false, range: typeof v === 'number' ? [v, v] : undefined, overridden: false, adapted: false };
     if (p.bounds) {
       const lo = boundValue(p.bounds.lo, t, name);
@@ -608,6 +625,10 @@ export function check(decls: Declarations, report: Reporter): Checked {
     const v = constValue(e, c, baseValue);
     if (typeof v !== 'number') {
       report('Q3005', `bounds of ${name} must be fixed values`, e.range);
+      return undefined;
+    }
+    if (!Number.isFinite(v)) {
+      report('Q3012', `a bound of ${name} computes to ${v}, not a finite number`, e.range);
       return undefined;
     }
     return v;
@@ -704,7 +725,12 @@ export function check(decls: Declarations, report: Reporter): Checked {
     for (const entry of q.entries) {
       switch (entry.kind) {
         case 'ladder': {
-          expectCount(entry.levels, typeOf(entry.levels, scope), 'ladder levels');
+          if (expectCount(entry.levels, typeOf(entry.levels, scope), 'ladder levels').kind !== 'error') {
+            const iv = interval(entry.levels, c, (n) => c.params.get(n)?.range);
+            const v = constValue(entry.levels, c, baseValue);
+            if (typeof v === 'number' && v < 1) report('Q4008', `ladder levels must be at least 1, not ${v}`, entry.levels.range);
+            else if (iv && iv[1] > 1000) report('Q4008', `ladder levels can reach ${iv[1]}; at most 1000 levels a side are allowed`, entry.levels.range);
+          }
           expectType(entry.step, typeOf(entry.step, scope), [T.bps, price], 'the ladder step');
           break;
         }
@@ -754,6 +780,10 @@ export function check(decls: Declarations, report: Reporter): Checked {
       const v = constValue(value, c, baseValue);
       if (v === undefined || paramDependencies(value, c) === undefined) {
         report('Q3005', `the override of ${name.name} must be a fixed value`, value.range);
+        continue;
+      }
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        report('Q3012', `the override of ${name.name} computes to ${v}, not a finite number`, value.range);
         continue;
       }
       if (typeof v === 'number' && facts.bounds && (v < facts.bounds.lo || v > facts.bounds.hi)) {
@@ -928,7 +958,9 @@ export function check(decls: Declarations, report: Reporter): Checked {
   for (const { e, what } of limitChecks) {
     const iv = interval(e, c, (name) => c.params.get(name)?.range);
     const v = constValue(e, c, baseValue);
-    if (typeof v === 'number' && v <= 0) report('Q4008', `${what} must be greater than 0`, e.range);
+    if (typeof v === 'number' && !Number.isFinite(v)) report('Q3012', `${what} computes to ${v}, not a finite number`, e.range);
+    else if (typeof v === 'number' && v <= 0) report('Q4008', `${what} must be greater than 0`, e.range);
+    else if (iv && (!Number.isFinite(iv[0]) || !Number.isFinite(iv[1]))) report('Q3012', `${what} can reach ${Number.isFinite(iv[0]) ? iv[1] : iv[0]}, not a finite number`, e.range);
     else if (iv && iv[0] <= 0) report('Q4008', `${what} must stay greater than 0, but a scenario override or adaptation can take it to ${iv[0]}`, e.range);
     else if (!iv) report('Q4011', `${what} has no worst case the compiler can show (use params, numbers and + − × ÷ min max)`, e.range);
   }

@@ -238,6 +238,13 @@ export const catalogue = {
     example: exampleStrategy(`  quote m {\n    bid = m.bid\n    ask = m.ask\n    size = order_size\n    ladder 2.5 step 4 bps\n  }\n${risk}`),
   },
 
+  Q3012: {
+    severity: 'error',
+    title: 'Not a finite number',
+    explanation: 'A value fixed before the strategy runs (a param, bound, override, window or limit) computes to infinity or to no number at all: 1e300 * 1e300, exp(1000), (0 - 1) ^ 0.5.',
+    example: ok('  scenario z when m.spread > g * m.mid { pause }').replace('max_position = 0.5 BTC', 'max_position = 0.5 BTC\n    g = exp(1000)'),
+  },
+
   // ---- Q4xxx: rules and limits ----
   Q4001: {
     severity: 'error',
