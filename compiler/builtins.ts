@@ -121,7 +121,7 @@ export const builtins: readonly BuiltinSpec[] = [
   {
     name: 'returns', form: 'function', args: [{ name: 'x', accepts: 'same', doc: 'a positive series, usually a price' }], result: () => T.ratio,
     lower: { to: 'stateful', fn: 'returns' },
-    summary: 'Log return of `x` since its previous value: ln(x / previous x). 0 until `x` has changed once.',
+    summary: 'Log return of `x` since its previous value: ln(x / previous x), a new value each time `x` changes. Not available (no quotes depend on it) until `x` has changed once.',
   },
   {
     name: 'ewm_mean', form: 'function', args: [{ name: 'x', accepts: 'same', doc: 'the series' }, halflife], result: sameAsFirst,

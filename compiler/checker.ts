@@ -565,14 +565,13 @@ export function check(decls: Declarations, report: Reporter): Checked {
 
   const paramFacts = (name: string): ParamFacts | undefined => c.params.get(name);
 
-  const paramOrder = [...decls.params.keys()];
+  const paramPosition = new Map([...decls.params.keys()].map((name, i) => [name, i]));
   for (const [index, [name, p]] of [...decls.params].entries()) {
     // A param's value may use params declared before it, never after (no cycles to untangle).
-    const later = new Set(paramOrder.slice(index));
     const usesLater = (e: A.Expr): boolean => {
       let found = false;
       visitNames(e, (n) => {
-        if (later.has(n.name)) {
+        if ((paramPosition.get(n.name) ?? -1) >= index) {
           found = true;
           report('Q2001', `param ${name} can only use params declared before it; move ${n.name} up`, n.range);
         }

@@ -77,6 +77,18 @@ export interface SyntaxFinding {
   range: SourceRange;
 }
 
+/** [left, right] binding powers of binary operators; right > left means left-associative. */
+const infixBp: Record<string, readonly [number, number]> = {
+  or: [1, 2],
+  and: [3, 4],
+  '<': [7, 8], '<=': [7, 8], '>': [7, 8], '>=': [7, 8], '==': [7, 8], '!=': [7, 8],
+  '+': [9, 10], '-': [9, 10],
+  '*': [11, 12], '/': [11, 12],
+  '^': [16, 15],
+};
+const prefixBp = { not: 5, minus: 13 } as const;
+const comparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
 export class CstToAst {
   constructor(
     private readonly r: RangeMaker,
@@ -337,7 +349,7 @@ export class CstToAst {
     const ch = n.children;
     switch (n.name) {
       case 'expression': {
-        const inner = node(ch, 'ifExpr') ?? node(ch, 'orExpr');
+        const inner = node(ch, 'ifExpr') ?? node(ch, 'chain');
         return this.expr(inner, n);
       }
       case 'ifExpr':
@@ -348,27 +360,11 @@ export class CstToAst {
           else: this.expr(node(ch, 'else'), n),
           range: this.r.ofNode(n),
         };
-      case 'orExpr':
-      case 'andExpr':
-      case 'comparison':
+      case 'chain':
       case 'additive':
-      case 'multiplicative':
         return this.chain(n);
-      case 'notExpr': {
-        const operand = this.expr(node(ch, 'operand'), n);
-        return token(ch, 'not') ? { kind: 'unary', op: 'not', operand, range: this.r.ofNode(n) } : operand;
-      }
-      case 'unary': {
-        const operand = this.expr(node(ch, 'operand'), n);
-        return token(ch, 'minus') ? { kind: 'unary', op: '-', operand, range: this.r.ofNode(n) } : operand;
-      }
-      case 'power': {
-        const base = this.expr(node(ch, 'base'), n);
-        const exp = node(ch, 'exponent');
-        if (!exp) return base;
-        const caret = token(ch, 'Caret');
-        return { kind: 'binary', op: '^', left: base, right: this.expr(exp, n), opRange: this.r.ofToken(caret), range: this.r.ofNode(n) };
-      }
+      case 'operand':
+        return this.operand(n);
       case 'postfix':
         return this.postfix(n);
       case 'primary':
@@ -378,28 +374,68 @@ export class CstToAst {
     }
   }
 
-  /** Left-associative operator chains: a op b op c → (a op b) op c. */
+  /**
+   * A flat operand/operator chain → a tree, by precedence climbing (Pratt). Binding powers, loosest
+   * first: or, and, prefix not, comparisons (which do not chain), + −, × ÷, prefix −, ^ (right
+   * associative; binds tighter than a prefix minus on its left: -x^2 = -(x^2), 2^-1 = 2^(-1)).
+   */
   private chain(n: CstNode): A.Expr {
     const operands = nodes(n.children, 'operands');
     const ops = tokens(n.children, 'ops');
-    if (n.name === 'comparison' && ops.length > 1) {
-      const range = this.r.ofNode(n);
-      this.report({ code: 'Q1002', range: this.r.ofToken(ops[1]), message: `comparisons do not chain: write a ${ops[0]?.image ?? '<'} b and b ${ops[1]?.image ?? '<'} c` });
-      return { kind: 'error', range };
-    }
+    const range = this.r.ofNode(n);
     if (ops.length > limits.maxChainLength) {
-      const range = this.r.ofNode(n);
       this.report({ code: 'Q1005', range, message: `this expression has ${ops.length} operators; the limit is ${limits.maxChainLength}` });
       return { kind: 'error', range };
     }
-    let acc = this.expr(operands[0], n);
-    for (let i = 0; i < ops.length; i++) {
+    if (operands.length === 1 && ops.length === 0) return this.expr(operands[0], n);
+    // Items in source order: each operand's prefix operators, the operand, then the next operator.
+    const items: Array<IToken | CstNode> = [];
+    operands.forEach((o, i) => {
+      items.push(...tokens(o.children, 'prefix'), o);
       const op = ops[i];
-      if (!op) break;
-      const right = this.expr(operands[i + 1], n);
-      acc = { kind: 'binary', op: op.image as A.BinaryOp, left: acc, right, opRange: this.r.ofToken(op), range: this.r.span(acc.range, right.range) };
+      if (op) items.push(op);
+    });
+    let pos = 0;
+    const parse = (minBp: number): A.Expr => {
+      const item = items[pos++];
+      let lhs: A.Expr;
+      if (item === undefined) return { kind: 'error', range };
+      if (isToken(item)) {
+        const op = item.image === 'not' ? 'not' : '-';
+        const operand = parse(op === 'not' ? prefixBp.not : prefixBp.minus);
+        lhs = { kind: 'unary', op, operand, range: this.r.span(this.r.ofToken(item), operand.range) };
+      } else {
+        lhs = this.expr(node(item.children, 'value'), item);
+      }
+      for (;;) {
+        const next = items[pos];
+        if (next === undefined || !isToken(next)) break;
+        const bp = infixBp[next.image];
+        if (!bp || bp[0] < minBp) break;
+        pos++;
+        const rhs = parse(bp[1]);
+        const op = next.image as A.BinaryOp;
+        if (comparisons.has(op) && lhs.kind === 'binary' && comparisons.has(lhs.op)) {
+          this.report({ code: 'Q1002', range: this.r.ofToken(next), message: `comparisons do not chain: write a ${lhs.op} b and b ${op} c` });
+          return { kind: 'error', range };
+        }
+        lhs = { kind: 'binary', op, left: lhs, right: rhs, opRange: this.r.ofToken(next), range: this.r.span(lhs.range, rhs.range) };
+      }
+      return lhs;
+    };
+    return parse(0);
+  }
+
+  /** An operand outside a chain (event … within X): its prefix operators, innermost last. */
+  private operand(n: CstNode): A.Expr {
+    let e = this.expr(node(n.children, 'value'), n);
+    const prefix = tokens(n.children, 'prefix');
+    for (let i = prefix.length - 1; i >= 0; i--) {
+      const t = prefix[i];
+      if (!t) continue;
+      e = { kind: 'unary', op: t.image === 'not' ? 'not' : '-', operand: e, range: this.r.span(this.r.ofToken(t), e.range) };
     }
-    return acc;
+    return e;
   }
 
   private postfix(n: CstNode): A.Expr {

@@ -415,7 +415,7 @@ export class QuoinParser extends CstParser {
   public expression = this.RULE('expression', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.ifExpr) },
-      { ALT: () => this.SUBRULE(this.orExpr) },
+      { ALT: () => this.SUBRULE(this.chain) },
     ]);
   });
 
@@ -428,106 +428,43 @@ export class QuoinParser extends CstParser {
     this.SUBRULE3(this.expression, { LABEL: 'else' });
   });
 
-  private orExpr = this.RULE('orExpr', () => {
-    this.SUBRULE(this.andExpr, { LABEL: 'operands' });
+  /**
+   * Operands and operators flat, in source order: `a + b * c > d and e`. Precedence and
+   * associativity are applied when the CST becomes the AST (cst-to-ast.ts, by precedence climbing),
+   * which keeps the CST three nodes deep per operand instead of one node per precedence level.
+   */
+  private chain = this.RULE('chain', () => {
+    this.SUBRULE(this.operand, { LABEL: 'operands' });
     this.MANY({
       GATE: () => this.continuesExpression(),
       DEF: () => {
-        this.CONSUME(T.Or, { LABEL: 'ops' });
-        this.SUBRULE2(this.andExpr, { LABEL: 'operands' });
+        this.CONSUME(T.BinaryOperator, { LABEL: 'ops' });
+        this.SUBRULE2(this.operand, { LABEL: 'operands' });
       },
     });
   });
 
-  private andExpr = this.RULE('andExpr', () => {
-    this.SUBRULE(this.notExpr, { LABEL: 'operands' });
-    this.MANY({
-      GATE: () => this.continuesExpression(),
-      DEF: () => {
-        this.CONSUME(T.And, { LABEL: 'ops' });
-        this.SUBRULE2(this.notExpr, { LABEL: 'operands' });
-      },
-    });
-  });
-
-  private notExpr = this.RULE('notExpr', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not, { LABEL: 'not' });
-          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison, { LABEL: 'operand' }) },
-    ]);
-  });
-
-  private comparison = this.RULE('comparison', () => {
-    this.SUBRULE(this.additive, { LABEL: 'operands' });
-    // Parsed as a chain so `a < b < c` gets a clear error (comparisons do not chain) instead of a cascade.
-    this.MANY({
-      GATE: () => this.continuesExpression(),
-      DEF: () => {
-      this.OR(
-        [T.LessEq, T.GreaterEq, T.EqEq, T.NotEq, T.Less, T.Greater].map((t) => ({
-          ALT: () => this.CONSUME(t, { LABEL: 'ops' }),
-        })),
-      );
-      this.SUBRULE2(this.additive, { LABEL: 'operands' });
-      },
-    });
-  });
-
+  /** Arithmetic only (+ − × ÷ ^): clause operands that a following `or`, `step` or `per` must not join. */
   public additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
+    this.SUBRULE(this.operand, { LABEL: 'operands' });
     this.MANY({
       GATE: () => this.continuesExpression(),
       DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
-          { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
-        ]);
-        this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+        this.CONSUME(T.ArithmeticOperator, { LABEL: 'ops' });
+        this.SUBRULE2(this.operand, { LABEL: 'operands' });
       },
     });
   });
 
-  private multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unary, { LABEL: 'operands' });
-    this.MANY({
-      GATE: () => this.continuesExpression(),
-      DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
-          { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
-        ]);
-        this.SUBRULE2(this.unary, { LABEL: 'operands' });
-      },
+  /** Prefix operators (`-`, `not`) and the value they apply to. */
+  private operand = this.RULE('operand', () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefix' }) },
+        { ALT: () => this.CONSUME(T.Not, { LABEL: 'prefix' }) },
+      ]);
     });
-  });
-
-  private unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus, { LABEL: 'minus' });
-          this.SUBRULE(this.unary, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power, { LABEL: 'operand' }) },
-    ]);
-  });
-
-  // x ^ y is right-associative and binds tighter than unary minus: -x^2 = -(x^2).
-  private power = this.RULE('power', () => {
-    this.SUBRULE(this.postfix, { LABEL: 'base' });
-    this.OPTION({
-      GATE: () => this.continuesExpression(),
-      DEF: () => {
-        this.CONSUME(T.Caret);
-        this.SUBRULE(this.unary, { LABEL: 'exponent' });
-      },
-    });
+    this.SUBRULE(this.postfix, { LABEL: 'value' });
   });
 
   // m.depth(10 bps), ewm_stdev(x, halflife: 60s)
@@ -609,7 +546,7 @@ export class QuoinParser extends CstParser {
     this.CONSUME(T.StringLiteral, { LABEL: 'name' });
     this.CONSUME(T.RParen);
     this.CONSUME(T.Within);
-    this.SUBRULE(this.unary, { LABEL: 'within' });
+    this.SUBRULE(this.operand, { LABEL: 'within' });
   });
 }
 

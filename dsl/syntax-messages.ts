@@ -58,10 +58,7 @@ const blockContents: Record<string, string> = {
 
 const operators = new Set(['+', '-', '*', '/', '^', 'and', 'or', '<', '<=', '>', '>=', '==', '!=']);
 
-const expressionRules = new Set([
-  'expression', 'ifExpr', 'orExpr', 'andExpr', 'notExpr', 'comparison', 'additive',
-  'multiplicative', 'unary', 'power', 'postfix', 'primary', 'amount', 'argument', 'callArgs',
-]);
+const expressionRules = new Set(['expression', 'ifExpr', 'chain', 'additive', 'operand', 'postfix', 'primary', 'amount', 'argument', 'callArgs']);
 
 export function describeToken(tok: IToken | undefined): string {
   if (!tok || tok.tokenType === EOF) return 'the end of the file';

@@ -20,6 +20,11 @@ function softKeyword(word: string, name: string): TokenType {
   return createToken({ name, pattern: new RegExp(word), longer_alt: Identifier, categories: [Identifier], label: `'${word}'` });
 }
 
+// Punctuation and operators. Binary operators belong to a category so the parser can take "any
+// binary operator" in one lookahead test (the expression grammar is flat; see parser.ts).
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA, label: 'an operator' });
+export const ArithmeticOperator = createToken({ name: 'ArithmeticOperator', pattern: Lexer.NA, categories: [BinaryOperator], label: 'an arithmetic operator' });
+
 // Reserved words.
 export const Strategy = keyword('strategy');
 export const Version = keyword('version');
@@ -38,8 +43,8 @@ export const Refresh = keyword('refresh');
 export const MinInterval = keyword('min_interval', 'MinInterval');
 export const Smooth = keyword('smooth');
 export const In = keyword('in');
-export const And = keyword('and');
-export const Or = keyword('or');
+export const And = createToken({ name: 'And', pattern: /and/, longer_alt: Identifier, label: "'and'", categories: [BinaryOperator] });
+export const Or = createToken({ name: 'Or', pattern: /or/, longer_alt: Identifier, label: "'or'", categories: [BinaryOperator] });
 export const Not = keyword('not');
 export const If = keyword('if');
 export const Then = keyword('then');
@@ -139,18 +144,18 @@ function complementOf(chars: string): number[] {
 
 // Punctuation and operators.
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });
-export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, label: "'<='" });
-export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, label: "'>='" });
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: "'=='" });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: "'!='" });
-export const Less = createToken({ name: 'Less', pattern: /</, label: "'<'" });
-export const Greater = createToken({ name: 'Greater', pattern: />/, label: "'>'" });
+export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, label: "'<='", categories: [BinaryOperator] });
+export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, label: "'>='", categories: [BinaryOperator] });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: "'=='", categories: [BinaryOperator] });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: "'!='", categories: [BinaryOperator] });
+export const Less = createToken({ name: 'Less', pattern: /</, label: "'<'", categories: [BinaryOperator] });
+export const Greater = createToken({ name: 'Greater', pattern: />/, label: "'>'", categories: [BinaryOperator] });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
-export const Caret = createToken({ name: 'Caret', pattern: /\^/, label: "'^'" });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'", categories: [ArithmeticOperator] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'", categories: [ArithmeticOperator] });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'", categories: [ArithmeticOperator] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'", categories: [ArithmeticOperator] });
+export const Caret = createToken({ name: 'Caret', pattern: /\^/, label: "'^'", categories: [ArithmeticOperator] });
 export const Percent = createToken({ name: 'Percent', pattern: /%/, label: "'%'" });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
@@ -184,6 +189,8 @@ export const allTokens: TokenType[] = [
   ...contextualWords, ...reservedWords, Identifier,
   ...punctuation,
   UnterminatedString, Unknown,
+  // Categories: no pattern of their own, but the parser must know them.
+  BinaryOperator, ArithmeticOperator,
 ];
 
 /** Word lists by highlighting class, for the editor and the docs. */

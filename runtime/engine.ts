@@ -168,12 +168,14 @@ export class Engine {
   /**
    * Replays rows [from, to) of a batch. `feedToPlan[f]` is the plan market fed by feed market f
    * (-1: not used by the plan). Book changes apply row by row; the plan runs at each message end.
+   * Public trades and book rows of the same message are applied before the plan sees them.
    */
-  replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length): void {
+  replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length, timeOffsetNs = 0): void {
     const { kind, market, side, flags, exchTs, priceTicks, qty, orderId } = batch;
     for (let i = from; i < to; i++) {
       const m = feedToPlan[market[i] ?? 0] ?? -1;
-      const t = exchTs[i] ?? 0;
+      // The offset lets benchmarks replay one recording many times on a clock that keeps going forward.
+      const t = (exchTs[i] ?? 0) + timeOffsetNs;
       this.stats.events++;
       if (m >= 0) {
         const view = this.views[m];
@@ -214,7 +216,7 @@ export class Engine {
               break;
             case EventKind.Calendar: {
               const name = batch.names[orderId[i] ?? -1];
-              if (name !== undefined) this.calendar.addByName(name, priceTicks[i] ?? 0);
+              if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
               break;
             }
             default:

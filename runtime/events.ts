@@ -73,7 +73,7 @@ export interface EventBatch {
   /** Ticker rows: ask price and size. Other rows: 0. */
   price2Ticks: Float64Array;
   qty2: Float64Array;
-  /** L3 order id; Calendar: name index. */
+  /** L3 order id; Calendar: name index; Binance feeds: update id u (BookClear/BookLevel/Ticker), trade id (Trade). */
   orderId: Float64Array;
   /** Source line of the row (1-based), for error messages that name where the data is wrong. */
   line: Uint32Array;
@@ -102,7 +102,9 @@ export function allocateBatch(capacity: number, meta: { dayEpochMs: number; mark
 
 /** Problems found in data: reported with the file and line, never silently absorbed. */
 export interface DataIssue {
-  kind: 'sequence_gap' | 'out_of_order' | 'crossed_book' | 'negative_size' | 'malformed_row' | 'unknown_order' | 'stale_update' | 'off_tick';
+  kind: 'sequence_gap' | 'out_of_order' | 'crossed_book' | 'negative_size' | 'malformed_row' | 'unknown_order' | 'stale_update' | 'off_tick'
+    /** A replayed book disagrees with the venue's own depth snapshot where both should be exact (LOBSTER orderbook rows). */
+    | 'book_mismatch';
   source: string;
   line: number;
   message: string;

@@ -211,10 +211,11 @@ export function generateEvaluator(plan: Plan, paramIndex: Map<string, number>, m
         if (ticks) update += n.fn === 'returns' ? ` tk[${int(i)}] = ${s}.ticked ? 1 : 0;` : '';
       } else if (n.fn === 'beta') {
         const [a, b] = (n.markets ?? []).map((alias) => market(alias));
-        update = `if (${a}.mid === ${a}.mid && ${b}.mid === ${b}.mid) { ${s}.update(${a}.mid, ${b}.mid, t); } else { ${s}.advance(t); }`;
+        // A missing mid is passed as NaN: beta keeps the last valid mid and still samples its grid.
+        update = `${s}.update(${a}.mid, ${b}.mid, t);`;
       } else if (n.fn === 'realized_vol') {
         const m = market(n.markets?.[0]);
-        update = `if (${m}.mid === ${m}.mid) { ${s}.update(${m}.mid, t); } else { ${s}.advance(t); }`;
+        update = `${s}.update(${m}.mid, t);`;
       } else {
         // vwap, volume, trade_rate: fed trades by the engine; here only time passes.
         update = `${s}.advance(t);`;

@@ -49,14 +49,27 @@ export interface SignalSnapshot {
   state: { [field: string]: SnapshotNumber | SnapshotNumber[] };
 }
 
-/** What every stateful built-in adds to the base contract. */
+/**
+ * What every stateful built-in adds to the base contract. Rules shared by all of them (each
+ * implementation's doc comment states its own definition):
+ * - Time is ns (float64). A window holds the observations with time in (t − window, t], t the
+ *   latest time seen via update or advance; `advance` never adds an observation.
+ * - A time earlier than the latest time seen is taken as the latest time seen (times must not
+ *   decrease; this keeps a violation from corrupting a window).
+ * - Invalid input never throws: a non-finite value (non-positive too, where a logarithm is taken; a
+ *   quantity that is not positive, for trades) is no observation, but its time still passes, as
+ *   with advance; a non-finite time is ignored altogether. beta keeps the last valid mid instead.
+ * - O(1) amortised work and no allocation per observation (rings grow only when a window's
+ *   population reaches a new maximum).
+ */
 export interface StatefulCommon {
   readonly fn: StatefulFn;
   readonly input: SignalInput;
   /**
-   * True when the last update (or trade) produced a new value from a new observation: for `returns`
-   * only when x differed from the previous observation, for `beta` only when a return pair was formed,
-   * for `realized_vol` only when the mid changed; for the others when the observation was valid.
+   * True when the last update (or trade) took in a new observation: for `returns` only when x
+   * differed from the previous observation (a new return), for `realized_vol` when the mid was the
+   * first or changed, for `beta` only when a return pair was formed; for the others whenever the
+   * observation was valid.
    * False after advance, reset, import, and after an ignored (non-finite) input.
    */
   readonly ticked: boolean;

@@ -212,6 +212,9 @@ function samplesOf(t: TokenType): string[] {
     case 'UnterminatedString': return ['"BTC/USDT', '"', '"\\', '"abc\\"'];
     case 'Unknown': return ['@', '$', '!', '&&', '||', '//', '€', '\u0000', '\ud800', '😀', '`', '?'];
     case 'Identifier': return identifierSamples;
+    // Categories (no pattern of their own): their members are sampled under their own names.
+    case 'BinaryOperator': return ['+', 'and', '<='];
+    case 'ArithmeticOperator': return ['-', '*', '^'];
     default: {
       const label = typeof t.LABEL === 'string' ? /^'(.+)'$/.exec(t.LABEL) : null;
       if (!label?.[1]) throw new Error(`token ${t.name} has no fuzz samples: add them to samplesOf in tests/dsl/fuzz.test.ts`);

@@ -1,0 +1,139 @@
+// The L2 book the engine reads: quantity per integer tick in two paged ladders (./tick-ladder.ts),
+// with the touch kept incrementally. An update is O(1) and allocation-free; only removing the
+// touch scans, and only as far as the next level. Crossed books are stored as they come: the
+// loaders report them, the book does not second-guess the feed.
+import { Side, type SideValue } from '../events.js';
+import type { L2Book } from './l2-book.js';
+import { TickLadder } from './tick-ladder.js';
+
+/**
+ * Quantities at or below this are treated as zero after `add`: float deltas (0.3 - 0.1 - 0.2)
+ * must not leave ghost levels. Far below any real lot (crypto lots are >= 1e-8, shares are 1).
+ */
+export const QTY_EPSILON = 1e-9;
+
+export class DenseL2Book implements L2Book {
+  readonly tickSize: number;
+  private readonly bids = new TickLadder();
+  private readonly asks = new TickLadder();
+  private bid = NaN;
+  private ask = NaN;
+  /** Bumped by every change; the level cursors below are valid only for the version they saw. */
+  private version = 0;
+  // levelPrice(side, n) walks from the touch; callers usually ask n = 1, 2, 3… in turn, so the last
+  // answer per side is kept and the next call continues from it instead of starting over.
+  private bidCursorVersion = -1;
+  private bidCursorLevel = 0;
+  private bidCursorPrice = NaN;
+  private askCursorVersion = -1;
+  private askCursorLevel = 0;
+  private askCursorPrice = NaN;
+
+  constructor(tickSize = 1) {
+    this.tickSize = tickSize;
+  }
+
+  bestBid(): number {
+    return this.bid;
+  }
+
+  bestAsk(): number {
+    return this.ask;
+  }
+
+  qtyAt(side: SideValue, priceTicks: number): number {
+    return side === Side.Bid ? this.bids.get(priceTicks) : this.asks.get(priceTicks);
+  }
+
+  levelCount(side: SideValue): number {
+    return side === Side.Bid ? this.bids.count : this.asks.count;
+  }
+
+  /** Price of the n-th level from the touch (1-based), or NaN. Prices must be int32 ticks. */
+  levelPrice(side: SideValue, level: number): number {
+    if (side === Side.Bid) {
+      if (!(level >= 1 && level <= this.bids.count) || level !== Math.floor(level)) return NaN;
+      let k = 1;
+      let p = this.bid;
+      if (this.bidCursorVersion === this.version && this.bidCursorLevel <= level) {
+        k = this.bidCursorLevel;
+        p = this.bidCursorPrice;
+      }
+      for (; k < level; k++) p = this.bids.nextBelow(p);
+      this.bidCursorVersion = this.version;
+      this.bidCursorLevel = level;
+      this.bidCursorPrice = p;
+      return p;
+    }
+    if (!(level >= 1 && level <= this.asks.count) || level !== Math.floor(level)) return NaN;
+    let k = 1;
+    let p = this.ask;
+    if (this.askCursorVersion === this.version && this.askCursorLevel <= level) {
+      k = this.askCursorLevel;
+      p = this.askCursorPrice;
+    }
+    for (; k < level; k++) p = this.asks.nextAbove(p);
+    this.askCursorVersion = this.version;
+    this.askCursorLevel = level;
+    this.askCursorPrice = p;
+    return p;
+  }
+
+  /** Quantity of the n-th level from the touch; 0 when the side has fewer levels. */
+  levelQty(side: SideValue, level: number): number {
+    const p = this.levelPrice(side, level);
+    return p === p ? this.qtyAt(side, p) : 0;
+  }
+
+  /** Price of the next level beyond `priceTicks` away from the touch (lower for bids), or NaN. */
+  nextLevel(side: SideValue, priceTicks: number): number {
+    return side === Side.Bid ? this.bids.nextBelow(priceTicks) : this.asks.nextAbove(priceTicks);
+  }
+
+  depthTo(side: SideValue, limitTicks: number): number {
+    let sum = 0;
+    if (side === Side.Bid) {
+      for (let p = this.bid; p >= limitTicks; p = this.bids.nextBelow(p)) sum += this.bids.get(p);
+    } else {
+      for (let p = this.ask; p <= limitTicks; p = this.asks.nextAbove(p)) sum += this.asks.get(p);
+    }
+    return sum;
+  }
+
+  /** Sets the absolute quantity at a level; a quantity <= 0 (or NaN) removes the level. */
+  set(side: SideValue, priceTicks: number, qty: number): void {
+    const q = qty > 0 ? qty : 0;
+    this.version++;
+    if (side === Side.Bid) {
+      const old = this.bids.set(priceTicks, q);
+      if (q > 0) {
+        if (!(priceTicks <= this.bid)) this.bid = priceTicks;
+      } else if (old !== 0 && priceTicks === this.bid) {
+        this.bid = this.bids.nextBelow(priceTicks);
+      }
+    } else {
+      const old = this.asks.set(priceTicks, q);
+      if (q > 0) {
+        if (!(priceTicks >= this.ask)) this.ask = priceTicks;
+      } else if (old !== 0 && priceTicks === this.ask) {
+        this.ask = this.asks.nextAbove(priceTicks);
+      }
+    }
+  }
+
+  /** Adds `delta` at a level and returns the new quantity; a result <= QTY_EPSILON removes the level (returns 0). */
+  add(side: SideValue, priceTicks: number, delta: number): number {
+    let q = this.qtyAt(side, priceTicks) + delta;
+    if (!(q > QTY_EPSILON)) q = 0;
+    this.set(side, priceTicks, q);
+    return q;
+  }
+
+  clear(): void {
+    this.bids.clear();
+    this.asks.clear();
+    this.bid = NaN;
+    this.ask = NaN;
+    this.version++;
+  }
+}

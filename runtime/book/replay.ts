@@ -1,0 +1,72 @@
+// Applies EventBatch rows to one book per feed market: the one place that knows which row kind
+// changes which book. L2 rows (BookClear, BookLevel) go to a DenseL2Book; the first L3 row of a
+// market turns that market's book into an L3Book around the same L2 view, so a snapshot loaded
+// before the first order message becomes the L3 book's unattributed quantity.
+import { EventKind, type EventBatch, type SideValue } from '../events.js';
+import { DenseL2Book } from './dense-l2-book.js';
+import { L3Book } from './l3-book.js';
+
+export class BookReplayer {
+  /** L2 view per market (index = the batch's market number). */
+  readonly books: DenseL2Book[];
+  /** L3 book per market, once the market has shown an L3 row. */
+  readonly orderBooks: Array<L3Book | undefined>;
+
+  constructor(batch: Pick<EventBatch, 'markets'>) {
+    this.books = batch.markets.map((m) => new DenseL2Book(m.tickSize));
+    this.orderBooks = batch.markets.map(() => undefined);
+  }
+
+  /** Applies row `i`; rows that change no book (trades, tickers, halts, calendar) are ignored. */
+  apply(batch: EventBatch, i: number): void {
+    const kind = batch.kind[i] ?? 0;
+    const market = batch.market[i] ?? 0;
+    const side = (batch.side[i] ?? 0) as SideValue;
+    const price = batch.priceTicks[i] ?? NaN;
+    const qty = batch.qty[i] ?? 0;
+    switch (kind) {
+      case EventKind.BookClear: {
+        const l3 = this.orderBooks[market];
+        if (l3) l3.clear();
+        else this.books[market]?.clear();
+        return;
+      }
+      case EventKind.BookLevel: {
+        const l3 = this.orderBooks[market];
+        if (l3) l3.setLevel(side, price, qty);
+        else this.books[market]?.set(side, price, qty);
+        return;
+      }
+      case EventKind.OrderAdd:
+        this.l3(market).add(batch.orderId[i] ?? NaN, side, price, qty);
+        return;
+      case EventKind.OrderReduce:
+        this.l3(market).reduce(batch.orderId[i] ?? NaN, side, price, qty);
+        return;
+      case EventKind.OrderDelete:
+        this.l3(market).delete(batch.orderId[i] ?? NaN, side, price, qty);
+        return;
+      case EventKind.OrderExecute:
+        this.l3(market).execute(batch.orderId[i] ?? NaN, side, price, qty);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Applies rows [from, to). */
+  applyRange(batch: EventBatch, from = 0, to = batch.length): void {
+    for (let i = from; i < to; i++) this.apply(batch, i);
+  }
+
+  l3(market: number): L3Book {
+    let l3 = this.orderBooks[market];
+    if (!l3) {
+      const book = this.books[market];
+      if (!book) throw new RangeError(`row refers to market ${market}, but the batch has ${this.books.length}`);
+      l3 = new L3Book({ book });
+      this.orderBooks[market] = l3;
+    }
+    return l3;
+  }
+}
