@@ -1,6 +1,7 @@
 // The `quoin` command. Each subcommand lives in its own module; this file only wires them up.
 import { Command, CommanderError } from 'commander';
 import { registerCheck, registerCompile } from './compile-commands.js';
+import { registerRun } from './run-command.js';
 import { version } from './version.js';
 
 const program = new Command();
@@ -13,6 +14,7 @@ program
 
 registerCheck(program);
 registerCompile(program);
+registerRun(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -284,6 +284,8 @@ export function lower(ast: A.StrategyAst, decls: Declarations, c: Checked, file:
       if (!a) throw new Error(`quote ${alias} has no ${n}`);
       return lowerBinding(a);
     };
+    // Each binding's own range (a shared node's range in `nodes` is where it first appeared).
+    for (const [bname, a] of bindings) items[`quotes/${quotes.length}/${bname}`] = toPlanRange(a.value.range);
     const named: P.NamedNode[] = [];
     for (const [bname, a] of bindings) {
       if (bname === 'bid' || bname === 'ask' || bname === 'size' || bname === 'bid_size' || bname === 'ask_size') continue;

@@ -43,8 +43,14 @@ export interface MarketBinding {
 }
 
 export interface EngineOptions {
-  /** One book per plan market, in plan order. */
+  /** One book per plan market, in plan order: what the plan reads. */
   markets: MarketBinding[];
+  /**
+   * Applies one book-changing row (BookClear, BookLevel, L3 rows) of a batch to the books, e.g. a
+   * runtime/book/replay.ts BookReplayer whose books are the ones bound above. Without it, L2 rows
+   * go to the bound books through the feed-to-plan map and L3 rows to each market's `l3` handler.
+   */
+  applyBook?: (batch: EventBatch, row: number) => void;
   sink?: ActionSink;
   /** Record the explanation of every quote update (default: only the latest per market). */
   keepExplanations?: boolean;
@@ -172,12 +178,23 @@ export class Engine {
    */
   replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length, timeOffsetNs = 0): void {
     const { kind, market, side, flags, exchTs, priceTicks, qty, orderId } = batch;
+    const applyBook = this.options.applyBook;
     for (let i = from; i < to; i++) {
       const m = feedToPlan[market[i] ?? 0] ?? -1;
       // The offset lets benchmarks replay one recording many times on a clock that keeps going forward.
       const t = (exchTs[i] ?? 0) + timeOffsetNs;
       this.stats.events++;
-      if (m >= 0) {
+      if (applyBook) {
+        const k = kind[i] ?? 0;
+        if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) applyBook(batch, i);
+        if (k === EventKind.Calendar) {
+          const name = batch.names[orderId[i] ?? -1];
+          if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
+        } else if (m >= 0 && (k === EventKind.Trade || k === EventKind.OrderExecute || k === EventKind.HiddenExecute)) {
+          const view = this.views[m];
+          if (view) this.onTrade(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0, t);
+        }
+      } else if (m >= 0) {
         const view = this.views[m];
         const k = kind[i];
         if (view) {

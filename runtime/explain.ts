@@ -57,11 +57,12 @@ export function explainQuote(x: ExplainInput): Explanation {
   if (!q) throw new Error(`no quote ${x.quoteIndex}`);
   const market = plan.markets.find((m) => m.alias === q.market);
   const tick = market?.tickSize ?? 1;
-  const node = (name: string, i: number, override?: number): ExplainedValue => ({
+  const node = (name: string, i: number, override?: number, binding?: string): ExplainedValue => ({
     name,
     value: override ?? values[i] ?? NaN,
     unit: unitOf(plan, i),
-    range: plan.sourceMap.nodes[i],
+    // A binding's own text; the node's range is where an identical expression first appeared.
+    range: (binding === undefined ? undefined : plan.sourceMap.items[`quotes/${x.quoteIndex}/${binding}`]) ?? plan.sourceMap.nodes[i],
   });
   const fair = plan.fair.find((f) => f.market === q.market);
   const levels = (side: 'bids' | 'asks'): Array<[number, number]> => {
@@ -79,12 +80,12 @@ export function explainQuote(x: ExplainInput): Explanation {
     riskState: x.riskState,
     position: x.position,
     fair: fair ? node('fair', fair.node) : undefined,
-    parts: q.bindings.map((b) => node(b.name, b.node)),
+    parts: q.bindings.map((b) => node(b.name, b.node, undefined, b.name)),
     raw: {
-      bid: node('bid', q.bid, x.raw.bid),
-      ask: node('ask', q.ask, x.raw.ask),
-      bidSize: node('bid_size', q.bidSize, x.raw.bidSize),
-      askSize: node('ask_size', q.askSize, x.raw.askSize),
+      bid: node('bid', q.bid, x.raw.bid, 'bid'),
+      ask: node('ask', q.ask, x.raw.ask, 'ask'),
+      bidSize: node('bid_size', q.bidSize, x.raw.bidSize, plan.sourceMap.items[`quotes/${x.quoteIndex}/bid_size`] ? 'bid_size' : 'size'),
+      askSize: node('ask_size', q.askSize, x.raw.askSize, plan.sourceMap.items[`quotes/${x.quoteIndex}/ask_size`] ? 'ask_size' : 'size'),
     },
     ladder: q.ladder ? { levels: x.raw.levels, step: x.raw.step, stepUnit: x.raw.stepIsPrice ? 'price' : 'bps' } : undefined,
     desired: { bids: levels('bids'), asks: levels('asks') },
@@ -108,7 +109,7 @@ export function formatExplanation(e: Explanation, file: string): string {
   const at = (r: Range | undefined): string => (r ? `${file}:${r[0]}:${r[1]}` : '');
   const fmt = (v: ExplainedValue): string => `${v.name.padEnd(14)} ${String(round(v.value)).padStart(16)}  ${v.unit.padEnd(16)} ${at(v.range)}`;
   const lines = [
-    `quote #${e.index} on ${e.market} at ${new Date(e.tNs / 1e6).toISOString().slice(11, 23)} (plan ${e.planHash.slice(0, 15)}…)`,
+    `quote update #${e.index + 1} on ${e.market} at ${new Date(e.tNs / 1e6).toISOString().slice(11, 23)} (plan ${e.planHash.slice(0, 15)}…)`,
     `scenario: ${e.scenario}   risk: ${e.riskState}   position: ${round(e.position)}`,
     ...(e.fair ? [fmt(e.fair)] : []),
     ...e.parts.map(fmt),
