@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCompile } from './compile.js';
+import { benchData } from './data.js';
+import { benchEngine } from './engine.js';
+import { run as runSignals } from './signals.js';
 
 export interface BenchContext {
   /** The package root: rulesets/, dist/ and package.json live here. */
@@ -22,6 +25,9 @@ export type BenchModule = (ctx: BenchContext) => Promise<void>;
 
 const modules: Record<string, BenchModule> = {
   compile: benchCompile,
+  data: benchData,
+  signals: (ctx) => runSignals((line) => process.stdout.write(`${line}\n`)),
+  engine: benchEngine,
 };
 
 /** Three significant digits for times; rates in compact exponent form (1.2e5 lines/s). */

@@ -101,7 +101,6 @@ export class Engine {
   private adaptNextNs: number[];
   private forceQuote = true;
   private pendingCancelAll: string | undefined;
-  private readonly latest: Array<Explanation | undefined>;
   readonly explanations: Explanation[] = [];
   private explanationCount = 0;
   private readonly limitsThisPass: Array<{ rule: string; reason: string; side: SideValue }> = [];
@@ -131,7 +130,7 @@ export class Engine {
     this.smoothed = new Float64Array(valid.markets.length * 2).fill(NaN);
     this.smoothedAt = new Float64Array(valid.markets.length * 2).fill(NaN);
     this.adaptNextNs = valid.adaptations.map(() => NaN);
-    this.latest = valid.markets.map(() => undefined);
+    this.snapshots = this.makeSnapshots(valid);
   }
 
   get plan(): Plan {
@@ -165,8 +164,9 @@ export class Engine {
   workingOrders(): WorkingOrder[] {
     return [...this.orders.all()];
   }
+  /** How the latest quote update on this market was made (built on request). */
   explanation(market: number): Explanation | undefined {
-    return this.latest[market];
+    return this.buildExplanation(market);
   }
 
   // ---------------------------------------------------------------- events
@@ -303,14 +303,7 @@ export class Engine {
     this.adapt(t);
     lp.evalAlways(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
 
-    const change = this.scenarios.update(
-      t,
-      (i) => (lp.values[lp.plan.scenarios[i]?.enter ?? 0] ?? 0) !== 0,
-      (i) => {
-        const x = lp.plan.scenarios[i]?.exit;
-        return x === undefined ? undefined : (lp.values[x] ?? 0) !== 0;
-      },
-    );
+    const change = lp.plan.scenarios.length === 0 ? undefined : this.scenarios.update(t, this.enterCondition, this.exitCondition);
     if (change) {
       this.stats.scenarioChanges.push(change);
       this.applyParams();
@@ -330,11 +323,11 @@ export class Engine {
     }
 
     let quoted = false;
-    for (let qi = 0; qi < lp.plan.quotes.length; qi++) {
-      const q = lp.plan.quotes[qi];
-      const m = q ? lp.marketIndex.get(q.market) ?? -1 : -1;
-      if (!q || m < 0) continue;
-      if (!this.forceQuote && t - (this.lastQuoteNs[m] ?? -Infinity) < q.minIntervalSec * 1e9) continue;
+    const quotes = lp.plan.quotes;
+    for (let qi = 0; qi < quotes.length; qi++) {
+      const m = lp.quoteMarkets[qi] ?? -1;
+      if (m < 0) continue;
+      if (!this.forceQuote && t - (this.lastQuoteNs[m] ?? -Infinity) < (lp.quoteIntervalsNs[qi] ?? 0)) continue;
       if (!quoted) {
         lp.evalQuote(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
         quoted = true;
@@ -342,7 +335,7 @@ export class Engine {
       this.quoteMarket(qi, m, t);
     }
     this.forceQuote = false;
-    this.hedge(t);
+    if (lp.plan.hedges.length > 0) this.hedge(t);
   }
 
   private quoteMarket(qi: number, m: number, t: number): void {
@@ -484,6 +477,13 @@ export class Engine {
     for (const o of [...this.orders.all()]) this.cancel(o.id, reason, t);
   }
 
+  // Bound once: the scenario switch reads conditions through these at every evaluation.
+  private readonly enterCondition = (i: number): boolean => (this.lp.values[this.lp.plan.scenarios[i]?.enter ?? 0] ?? 0) !== 0;
+  private readonly exitCondition = (i: number): boolean | undefined => {
+    const x = this.lp.plan.scenarios[i]?.exit;
+    return x === undefined ? undefined : (this.lp.values[x] ?? 0) !== 0;
+  };
+
   private get scenarioReduceOnly(): boolean {
     const s = this.scenarios.current >= 0 ? this.lp.plan.scenarios[this.scenarios.current] : undefined;
     return s?.reduceOnly === true;
@@ -528,6 +528,7 @@ export class Engine {
 
   private adapt(t: number): void {
     const lp = this.lp;
+    if (lp.plan.adaptations.length === 0) return;
     let changed = false;
     lp.plan.adaptations.forEach((a, i) => {
       const next = this.adaptNextNs[i] ?? NaN;
@@ -618,25 +619,76 @@ export class Engine {
 
   // ---------------------------------------------------------------- explain, swap, state
 
+  /**
+   * Keeps what is needed to explain this quote update. Building the Explanation objects costs more
+   * than the update itself, so by default only a copy of the inputs is kept (into buffers allocated
+   * once) and the explanation is built when someone asks (`explanation(m)`).
+   */
   private record(qi: number, m: number, raw: QuoteValues, t: number): void {
-    const e = explainQuote({
+    const index = this.explanationCount++;
+    const snap = this.snapshots[m];
+    if (snap) {
+      snap.values.set(this.lp.values);
+      snap.params.set(this.lp.params);
+      Object.assign(snap.raw, raw);
+      copyDesired(this.desired[qi] as DesiredQuotes, snap.desired);
+      snap.limits.length = 0;
+      for (const l of this.limitsThisPass) snap.limits.push(l);
+      snap.quoteIndex = qi;
+      snap.scenario = this.scenarios.name;
+      snap.riskState = this.gate.state;
+      snap.position = this.accounts[m]?.position ?? 0;
+      snap.tNs = t;
+      snap.index = index;
+      snap.valid = true;
+    }
+    if (this.options.keepExplanations || this.options.onExplanation) {
+      const e = this.buildExplanation(m);
+      if (!e) return;
+      if (this.options.keepExplanations) this.explanations.push(e);
+      this.options.onExplanation?.(e, index);
+    }
+  }
+
+  private buildExplanation(m: number): Explanation | undefined {
+    const snap = this.snapshots[m];
+    if (!snap?.valid) return undefined;
+    return explainQuote({
       plan: this.lp.plan,
-      quoteIndex: qi,
-      values: this.lp.values,
-      params: this.lp.params,
-      raw,
-      desired: this.desired[qi] as DesiredQuotes,
-      scenario: this.scenarios.name,
-      riskState: this.gate.state,
-      limits: [...this.limitsThisPass],
-      position: this.accounts[m]?.position ?? 0,
-      tNs: t,
-      index: this.explanationCount,
+      quoteIndex: snap.quoteIndex,
+      values: snap.values,
+      params: snap.params,
+      raw: snap.raw,
+      desired: snap.desired,
+      scenario: snap.scenario,
+      riskState: snap.riskState,
+      limits: [...snap.limits],
+      position: snap.position,
+      tNs: snap.tNs,
+      index: snap.index,
     });
-    this.latest[m] = e;
-    if (this.options.keepExplanations) this.explanations.push(e);
-    this.options.onExplanation?.(e, this.explanationCount);
-    this.explanationCount++;
+  }
+
+  private snapshots: ExplainSnapshot[] = [];
+
+  private makeSnapshots(plan: Plan): ExplainSnapshot[] {
+    return plan.markets.map((_, m) => {
+      const qi = plan.quotes.findIndex((q) => q.market === plan.markets[m]?.alias);
+      return {
+        valid: false,
+        values: new Float64Array(plan.nodes.length),
+        params: new Float64Array(plan.params.length),
+        raw: { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, levels: 0, step: 0, stepIsPrice: false },
+        desired: new DesiredQuotes(Math.max(1, plan.quotes[qi]?.maxLevels ?? 1)),
+        limits: [],
+        quoteIndex: qi,
+        scenario: '',
+        riskState: '',
+        position: 0,
+        tNs: 0,
+        index: 0,
+      };
+    });
   }
 
   /** Hot-swap: from the next event on, `plan` runs, with the state of this engine carried over. */
@@ -658,6 +710,7 @@ export class Engine {
     this.gate = this.makeGate(plan);
     this.scenarios = new ScenarioSwitch(plan.scenarios);
     this.desired = this.makeDesired(plan);
+    this.snapshots = this.makeSnapshots(plan);
     this.adaptNextNs = plan.adaptations.map(() => NaN);
     plan.markets.forEach((m, i) => {
       const old = this.views[i];
@@ -782,4 +835,28 @@ function makeRiskContext(e: Engine): RiskContext {
     pnl: () => e.totalPnl(),
     dailyPnl: () => e.dailyPnl(),
   };
+}
+
+interface ExplainSnapshot {
+  valid: boolean;
+  values: Float64Array;
+  params: Float64Array;
+  raw: QuoteValues;
+  desired: DesiredQuotes;
+  limits: Array<{ rule: string; reason: string; side: SideValue }>;
+  quoteIndex: number;
+  scenario: string;
+  riskState: string;
+  position: number;
+  tNs: number;
+  index: number;
+}
+
+function copyDesired(from: DesiredQuotes, to: DesiredQuotes): void {
+  for (const side of ['bids', 'asks'] as const) {
+    const a = from[side];
+    const b = to[side];
+    b.clear();
+    for (let k = 0; k < a.count; k++) b.push(a.priceTicks[k] ?? 0, a.qty[k] ?? 0);
+  }
 }

@@ -51,6 +51,9 @@ export interface LinkedPlan {
   evalParams: EvalFn;
   /** Per scenario: [param slot, value] pairs to apply when it is active. */
   overrides: Array<Array<[number, number]>>;
+  /** Per quote: its market's index, and min_interval in ns. */
+  quoteMarkets: Int32Array;
+  quoteIntervalsNs: Float64Array;
   /** The unit kind of each node (for bps-or-price decisions at run time). */
   nodeKinds: string[];
   source: { always: string; quote: string; params: string };
@@ -118,6 +121,8 @@ export function link(plan: Plan, adopt?: LinkedPlan): LinkedPlan {
     evalQuote,
     evalParams,
     overrides,
+    quoteMarkets: Int32Array.from(plan.quotes, (q) => marketIndex.get(q.market) ?? -1),
+    quoteIntervalsNs: Float64Array.from(plan.quotes, (q) => q.minIntervalSec * 1e9),
     nodeKinds: plan.nodes.map((n) => n.type.kind),
     source: { always: gen.always, quote: gen.quote, params: gen.params },
   };

@@ -54,12 +54,14 @@ interface CompiledRule {
 export class RiskGate {
   state: RiskState = 'active';
   readonly transitions: RiskTransition[] = [];
-  /** Rules whose post-trade condition currently holds. */
-  private readonly breached = new Set<string>();
-  /** Rules that hold the gate in reduce-only; it returns to active when none is left. */
-  private readonly reduceOnlyCauses = new Set<string>();
-  /** Conditions asking to block new orders (reject/throttle/cancel_all rules that hold). */
+  /** Per rule: its post-trade condition held at the last review. */
+  private readonly breachedFlags: Uint8Array;
+  /** Per rule: it holds the gate in reduce-only; the gate returns to active when none is left. */
+  private readonly reduceOnlyFlags: Uint8Array;
+  private reduceOnlyCount = 0;
+  /** A rule asking to block new orders (reject/throttle/cancel_all rules that hold). */
   private blocking: { rule: string; throttled: boolean; reason: string } | undefined;
+  private blockingRule = -1;
   private peakPnl = -Infinity;
   private killed = false;
   private readonly rules: CompiledRule[];
@@ -83,6 +85,13 @@ export class RiskGate {
       }
       return c;
     });
+    this.breachedFlags = new Uint8Array(this.rules.length);
+    this.reduceOnlyFlags = new Uint8Array(this.rules.length);
+  }
+
+  /** Ids of the rules holding the gate in reduce-only. */
+  private reduceOnlyIds(): string[] {
+    return this.rules.flatMap((c, i) => (this.reduceOnlyFlags[i] === 1 ? [c.rule.id] : []));
   }
 
   /** Manual kill switch: halts and cancels everything. Only `resume` lifts it. */
@@ -94,7 +103,8 @@ export class RiskGate {
 
   resume(tNs: number, reason: string): void {
     this.killed = false;
-    this.reduceOnlyCauses.clear();
+    this.reduceOnlyFlags.fill(0);
+    this.reduceOnlyCount = 0;
     this.transition(tNs, 'active', `resumed: ${reason}`);
   }
 
@@ -103,7 +113,7 @@ export class RiskGate {
     if (this.state === 'halted') return this.deny('halted', `trading is halted${this.killed ? ' (kill switch)' : ''}`, false);
     const reducing = this.reduces(o, ctx);
     if ((this.state === 'reduce_only' || scenarioReduceOnly) && !reducing) {
-      return this.deny(this.state === 'reduce_only' ? [...this.reduceOnlyCauses][0] ?? 'reduce_only' : 'scenario', 'only orders that reduce the position are allowed', false);
+      return this.deny(this.state === 'reduce_only' ? this.reduceOnlyIds()[0] ?? 'reduce_only' : 'scenario', 'only orders that reduce the position are allowed', false);
     }
     if (this.blocking && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
 
@@ -168,77 +178,114 @@ export class RiskGate {
     return v;
   }
 
-  /** Post-trade review after each evaluation: loss, drawdown, positions after fills, conditions. */
+  /**
+   * Post-trade review after each evaluation: loss, drawdown, positions after fills, conditions.
+   * Runs at every message end, so it allocates nothing: breaches are flags per rule, and the words
+   * describing one are only put together when the state changes or an order is refused.
+   */
   review(ctx: RiskContext): void {
+    const n = this.rules.length;
+    if (n === 0) return;
     const pnl = ctx.pnl();
     if (pnl > this.peakPnl) this.peakPnl = pnl;
     this.blocking = undefined;
-    const holding = new Set<string>();
-    for (const c of this.rules) {
+    this.blockingRule = -1;
+    let daily = NaN;
+    const values = ctx.values;
+    for (let i = 0; i < n; i++) {
+      const c = this.rules[i] as CompiledRule;
       const r = c.rule;
-      const limit = r.limit === undefined ? NaN : ctx.values[r.limit] ?? NaN;
-      let breach: string | undefined;
+      const limit = r.limit === undefined ? NaN : values[r.limit] ?? NaN;
+      let held = false;
       switch (r.kind) {
-        case 'loss': {
-          const loss = -(r.period === 'total' ? pnl : ctx.dailyPnl());
-          if (loss > limit) breach = `${r.period ?? 'daily'} loss ${round(loss)} exceeds ${round(limit)}`;
+        case 'loss':
+          if (r.period !== 'total' && daily !== daily) daily = ctx.dailyPnl();
+          held = -(r.period === 'total' ? pnl : daily) > limit;
           break;
-        }
-        case 'drawdown': {
-          const dd = this.peakPnl - pnl;
-          if (dd > limit) breach = `drawdown ${round(dd)} exceeds ${round(limit)}`;
+        case 'drawdown':
+          held = this.peakPnl - pnl > limit;
           break;
-        }
         case 'position': {
           let pos = 0;
           for (const m of c.markets) pos += ctx.position(m);
-          const at = (r.side !== 'short' && pos >= limit - 1e-12) || (r.side !== 'long' && -pos >= limit - 1e-12);
-          if (at) breach = `position ${round(pos)} is at its limit ${round(limit)}`;
+          held = (r.side !== 'short' && pos >= limit - 1e-12) || (r.side !== 'long' && -pos >= limit - 1e-12);
           break;
         }
-        case 'condition': {
-          const v = r.condition === undefined ? 0 : ctx.values[r.condition] ?? 0;
-          if (v !== 0) breach = 'condition holds';
+        case 'condition':
+          held = (r.condition === undefined ? 0 : values[r.condition] ?? 0) !== 0;
           break;
-        }
         default:
-          break;
+          continue; // pre-trade only (notional, orders, price band)
       }
-      if (breach === undefined) continue;
-      holding.add(r.id);
-      const fresh = !this.breached.has(r.id);
+      const was = this.breachedFlags[i] === 1;
+      this.breachedFlags[i] = held ? 1 : 0;
+      if (!held) {
+        if (this.reduceOnlyFlags[i] === 1) {
+          this.reduceOnlyFlags[i] = 0;
+          this.reduceOnlyCount--;
+        }
+        continue;
+      }
       switch (r.action) {
         case 'halt':
           if (this.state !== 'halted') {
+            const why = this.describeBreach(i, ctx, pnl);
             this.count(r.id);
-            this.transition(ctx.nowNs, 'halted', breach, r.id);
-            this.onCancelAll(`${r.id}: ${breach}`);
+            this.transition(ctx.nowNs, 'halted', why, r.id);
+            this.onCancelAll(`${r.id}: ${why}`);
           }
           break;
         case 'reduce_only':
-          if (fresh) this.count(r.id);
-          this.reduceOnlyCauses.add(r.id);
-          if (this.state === 'active') this.transition(ctx.nowNs, 'reduce_only', breach, r.id);
+          if (!was) this.count(r.id);
+          if (this.reduceOnlyFlags[i] !== 1) {
+            this.reduceOnlyFlags[i] = 1;
+            this.reduceOnlyCount++;
+          }
+          if (this.state === 'active') this.transition(ctx.nowNs, 'reduce_only', this.describeBreach(i, ctx, pnl), r.id);
           break;
         case 'cancel_all':
-          if (fresh) {
+          if (!was) {
             this.count(r.id);
-            this.onCancelAll(`${r.id}: ${breach}`);
+            this.onCancelAll(`${r.id}: ${this.describeBreach(i, ctx, pnl)}`);
           }
-          this.blocking ??= { rule: r.id, throttled: false, reason: breach };
+          if (this.blockingRule < 0) this.blockingRule = i;
           break;
         case 'reject':
         case 'throttle':
-          if (fresh) this.count(r.id);
-          this.blocking ??= { rule: r.id, throttled: r.action === 'throttle', reason: breach };
+          if (!was) this.count(r.id);
+          if (this.blockingRule < 0) this.blockingRule = i;
           break;
       }
     }
-    this.breached.clear();
-    for (const id of holding) this.breached.add(id);
+    if (this.blockingRule >= 0) {
+      const c = this.rules[this.blockingRule] as CompiledRule;
+      this.blocking = { rule: c.rule.id, throttled: c.rule.action === 'throttle', reason: this.describeBreach(this.blockingRule, ctx, pnl) };
+    }
     // Reduce-only lifts when nothing that caused it still holds.
-    for (const id of [...this.reduceOnlyCauses]) if (!holding.has(id)) this.reduceOnlyCauses.delete(id);
-    if (this.state === 'reduce_only' && this.reduceOnlyCauses.size === 0) this.transition(ctx.nowNs, 'active', 'limits back within bounds');
+    if (this.state === 'reduce_only' && this.reduceOnlyCount === 0) this.transition(ctx.nowNs, 'active', 'limits back within bounds');
+  }
+
+  private describeBreach(i: number, ctx: RiskContext, pnl: number): string {
+    const c = this.rules[i] as CompiledRule;
+    const r = c.rule;
+    const limit = r.limit === undefined ? NaN : ctx.values[r.limit] ?? NaN;
+    switch (r.kind) {
+      case 'loss': {
+        const loss = -(r.period === 'total' ? pnl : ctx.dailyPnl());
+        return `${r.period ?? 'daily'} loss ${round(loss)} exceeds ${round(limit)}`;
+      }
+      case 'drawdown':
+        return `drawdown ${round(this.peakPnl - pnl)} exceeds ${round(limit)}`;
+      case 'position': {
+        let pos = 0;
+        for (const m of c.markets) pos += ctx.position(m);
+        return `position ${round(pos)} is at its limit ${round(limit)}`;
+      }
+      case 'condition':
+        return 'condition holds';
+      default:
+        return `${r.kind} limit`;
+    }
   }
 
   /** Does the order only shrink the position (never flip it), counting orders already working? */
@@ -299,8 +346,8 @@ export class RiskGate {
       state: this.state,
       killed: this.killed,
       peakPnl: Number.isFinite(this.peakPnl) ? this.peakPnl : null,
-      reduceOnlyCauses: [...this.reduceOnlyCauses],
-      breached: [...this.breached],
+      reduceOnlyCauses: this.reduceOnlyIds(),
+      breached: this.rules.flatMap((c, i) => (this.breachedFlags[i] === 1 ? [c.rule.id] : [])),
       buckets: Object.fromEntries(this.rules.flatMap((c) => (c.bucket ? [[c.rule.id, c.bucket.export()]] : []))),
     };
   }
@@ -309,10 +356,11 @@ export class RiskGate {
     this.state = s.state;
     this.killed = s.killed;
     this.peakPnl = s.peakPnl ?? -Infinity;
-    this.reduceOnlyCauses.clear();
-    for (const id of s.reduceOnlyCauses) this.reduceOnlyCauses.add(id);
-    this.breached.clear();
-    for (const id of s.breached) this.breached.add(id);
+    this.rules.forEach((c, i) => {
+      this.reduceOnlyFlags[i] = s.reduceOnlyCauses.includes(c.rule.id) ? 1 : 0;
+      this.breachedFlags[i] = s.breached.includes(c.rule.id) ? 1 : 0;
+    });
+    this.reduceOnlyCount = this.reduceOnlyFlags.reduce((a, b) => a + b, 0);
     for (const c of this.rules) {
       const b = s.buckets[c.rule.id];
       if (c.bucket && b) c.bucket.import(b);
