@@ -158,6 +158,22 @@ export class Engine {
   account(market: number): MarketAccount | undefined {
     return this.accounts[market];
   }
+  /**
+   * Holdings per asset from our fills, summed over markets: each market's base asset by its position,
+   * its quote currency by its cash flow after fees (a perpetual's base position is a contract
+   * exposure, not a holding, but it is reported the same way).
+   */
+  balances(): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.lp.plan.markets.forEach((m, i) => {
+      const a = this.accounts[i];
+      if (!a) return;
+      out[m.base] = (out[m.base] ?? 0) + a.position;
+      out[m.quote] = (out[m.quote] ?? 0) + a.cash - a.fees;
+    });
+    return out;
+  }
+
   view(market: number): MarketView | undefined {
     return this.views[market];
   }
@@ -390,10 +406,10 @@ export class Engine {
       diffSide(working, desired.side(side), { toleranceTicks, maxAgeNs, nowNs: t, descending: side === Side.Bid }, this.diffSink(m, side, t), this.scratch);
     }
     this.lastQuoteNs[m] = t;
-    if (this.totalActions() !== actionsBefore) {
-      this.stats.quoteUpdates++;
-      this.record(qi, m, raw, t);
-    }
+    const acted = this.totalActions() !== actionsBefore;
+    if (acted) this.stats.quoteUpdates++;
+    // A pass where limits refused orders is worth explaining even though nothing was sent.
+    if (acted || this.limitsThisPass.length > 0) this.record(qi, m, raw, t);
   }
 
   private totalActions(): number {

@@ -1,0 +1,78 @@
+// `quoin run` as a user runs it: the built bundle on the real data in ../shared/data.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { root } from '../helpers.js';
+
+const bin = path.join(root, 'dist', 'quoin.mjs');
+const data = path.resolve(root, '../shared/data');
+const head = path.join(data, 'lobster_aapl10_head');
+const tmp = mkdtempSync(path.join(tmpdir(), 'quoin-run-'));
+
+function quoin(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, QUOIN_CACHE_DIR: path.join(tmp, 'cache') } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(bin)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+}, 120_000);
+
+describe.skipIf(!existsSync(data))('quoin run', () => {
+  it('replays real data and prints a JSON summary', () => {
+    const r = quoin('run', 'rulesets/pure-symmetric.quoin', '--data', head, '--json');
+    expect(r.stderr).toContain('as a template');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.events).toBeGreaterThanOrEqual(999);
+    expect(s.evaluations).toBe(1000); // the opening book (from the first orderbook row) and 999 messages
+    expect(s.markets).toEqual([{ alias: 'm', market: 'binance:BTC/USDT', data: 'nasdaq:AAPL/USD' }]);
+    expect(s.quoteUpdates).toBeGreaterThan(0);
+    expect(s.actions.place).toBeGreaterThan(0);
+    expect(Object.keys(s)).toEqual(expect.arrayContaining(['scenarioChanges', 'riskStateChanges', 'dataIssues', 'timing', 'planHash']));
+    expect(s.span.from.startsWith('2012-06-21 09:30')).toBe(true);
+  });
+
+  it('explains the n-th quote update with the DSL lines that made it', () => {
+    const r = quoin('run', 'rulesets/glft.quoin', '--data', head, '--explain', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/quote update #2 on m at 09:30/);
+    expect(r.stdout).toMatch(/skew .* rulesets\/glft\.quoin:\d+:\d+/);
+    expect(r.stdout).toMatch(/bids +0\.01 @ \d/);
+  });
+
+  it('reports data it cannot read with a one-line error and exit 2', () => {
+    const bad = path.join(tmp, 'bad.gz');
+    writeFileSync(bad, 'not gzip at all');
+    const r = quoin('run', 'rulesets/glft.quoin', '--data', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('bad.gz');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says which market is missing when the data cannot drive the plan', () => {
+    const r = quoin('run', 'rulesets/cross-venue-hedge.quoin', '--data', head);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no data for market/);
+    expect(r.stderr).toContain('--market');
+  });
+
+  it('refuses a rule set with errors with its diagnostics and exit 1', () => {
+    const broken = path.join(tmp, 'broken.quoin');
+    writeFileSync(broken, 'strategy "b" version 1 { market m = binance:"BTC/USDT" signal s = m.mid + 1 BTC }');
+    const r = quoin('run', broken, '--data', head);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/broken\.quoin:1:\d+: error: .*\[Q3001\]/);
+  });
+
+  it('runs a compiled plan file too', () => {
+    const plan = path.join(tmp, 'plan.json');
+    expect(quoin('compile', 'rulesets/pure-symmetric.quoin', '-o', plan).code).toBe(0);
+    const r = quoin('run', plan, '--data', head, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).events).toBeGreaterThan(0);
+  });
+});
