@@ -21,25 +21,33 @@ interface Ctx {
 class NodeTable {
   readonly nodes: P.Node[] = [];
   readonly ranges: P.Range[] = [];
-  private readonly structKeys: string[] = [];
+  private readonly identities: string[] = [];
+  /** Structural keys, computed on demand: only stateful nodes (and what feeds them) need one. */
+  private readonly structKeys: Array<string | undefined> = [];
   private readonly byShape = new Map<string, number>();
 
   /** Adds a node unless an identical one exists; `identity` is what makes it the same computation across plans. */
   add(node: P.Node, identity: string, range: A.SourceRange): number {
-    const shape = `${identity}|${'args' in node ? node.args.join(',') : ''}`;
+    const shape = 'args' in node ? `${identity}|${node.args.join(',')}` : identity;
     const existing = this.byShape.get(shape);
     if (existing !== undefined) return existing;
     const index = this.nodes.length;
     this.nodes.push(node);
     this.ranges.push(toPlanRange(range));
-    const childKeys = 'args' in node ? node.args.map((a) => this.structKeys[a] ?? '') : [];
-    this.structKeys.push(structuralHash(`${identity}(${childKeys.join(',')})`));
+    this.identities.push(identity);
     this.byShape.set(shape, index);
     return index;
   }
 
+  /** A hash of the node's identity and its arguments' keys: equal in two plans means the same computation. */
   keyOf(index: number): string {
-    return this.structKeys[index] ?? '';
+    const known = this.structKeys[index];
+    if (known !== undefined) return known;
+    const node = this.nodes[index];
+    const childKeys = node && 'args' in node ? node.args.map((a) => this.keyOf(a)) : [];
+    const key = structuralHash(`${this.identities[index] ?? ''}(${childKeys.join(',')})`);
+    this.structKeys[index] = key;
+    return key;
   }
 }
 

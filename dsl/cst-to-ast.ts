@@ -15,17 +15,30 @@ function isNode(e: CstElement | undefined): e is CstNode {
 function isToken(e: CstElement | undefined): e is IToken {
   return e !== undefined && 'image' in e;
 }
+// Children under one label hold either nodes or tokens, never both; these readers avoid copying
+// arrays because the conversion visits every child of a 5,000-line file.
 function nodes(ch: Children, key: string): CstNode[] {
-  return (ch[key] ?? []).filter(isNode);
+  const list = ch[key];
+  if (!list) return [];
+  return isNode(list[0]) ? (list as CstNode[]) : list.filter(isNode);
 }
 function node(ch: Children, key: string, i = 0): CstNode | undefined {
-  return nodes(ch, key)[i];
+  const list = ch[key];
+  if (!list) return undefined;
+  const e = list[i];
+  return isNode(e) ? e : nodes(ch, key)[i];
 }
 function tokens(ch: Children, key: string): IToken[] {
-  return (ch[key] ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery);
+  const list = ch[key];
+  if (!list) return [];
+  for (const e of list) if (!isToken(e) || e.isInsertedInRecovery) return list.filter((t): t is IToken => isToken(t) && !t.isInsertedInRecovery);
+  return list as IToken[];
 }
 function token(ch: Children, key: string): IToken | undefined {
-  return tokens(ch, key)[0];
+  const list = ch[key];
+  if (!list) return undefined;
+  for (const e of list) if (isToken(e) && !e.isInsertedInRecovery) return e;
+  return undefined;
 }
 
 /** Builds ranges from offsets (line and column come from the line index); `fallback` is used where recovery left no position. */
@@ -46,6 +59,15 @@ export class RangeMaker {
 
   ofNode(n: CstNode | undefined): SourceRange {
     return n?.location ? this.make(n.location.startOffset, n.location.endOffset) : this.fallback;
+  }
+
+  ofOffsets(start: number, endInclusive: number): SourceRange {
+    return this.make(start, endInclusive);
+  }
+
+  /** The source text, for skipping blanks between a prefix operator and its operand. */
+  get text(): string {
+    return this.lines.source;
   }
 
   span(a: SourceRange, b: SourceRange): SourceRange {
@@ -88,6 +110,20 @@ const infixBp: Record<string, readonly [number, number]> = {
 };
 const prefixBp = { not: 5, minus: 13 } as const;
 const comparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
+/** First offset in [from, limit) that is not white space or a comment start (ranges begin at the operand). */
+function nextNonSpace(from: number, _limit: number, r: RangeMaker): number {
+  const text = r.text;
+  let i = from;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 35) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+    } else break;
+  }
+  return i;
+}
 
 export class CstToAst {
   constructor(
@@ -365,10 +401,6 @@ export class CstToAst {
         return this.chain(n);
       case 'operand':
         return this.operand(n);
-      case 'postfix':
-        return this.postfix(n);
-      case 'primary':
-        return this.primary(n);
       default:
         return { kind: 'error', range: this.r.ofNode(n) };
     }
@@ -405,7 +437,7 @@ export class CstToAst {
         const operand = parse(op === 'not' ? prefixBp.not : prefixBp.minus);
         lhs = { kind: 'unary', op, operand, range: this.r.span(this.r.ofToken(item), operand.range) };
       } else {
-        lhs = this.expr(node(item.children, 'value'), item);
+        lhs = this.value(item);
       }
       for (;;) {
         const next = items[pos];
@@ -428,7 +460,7 @@ export class CstToAst {
 
   /** An operand outside a chain (event … within X): its prefix operators, innermost last. */
   private operand(n: CstNode): A.Expr {
-    let e = this.expr(node(n.children, 'value'), n);
+    let e = this.value(n);
     const prefix = tokens(n.children, 'prefix');
     for (let i = prefix.length - 1; i >= 0; i--) {
       const t = prefix[i];
@@ -438,39 +470,23 @@ export class CstToAst {
     return e;
   }
 
-  private postfix(n: CstNode): A.Expr {
+  /** The value of an operand, without its prefix operators. */
+  private value(n: CstNode): A.Expr {
     const ch = n.children;
-    const base = this.expr(node(ch, 'primary'), n);
-    const member = this.ident(token(ch, 'member'));
-    if (!member) return base;
-    const range = this.r.ofNode(n);
-    if (base.kind !== 'name') {
-      this.report({ code: 'Q1006', range, message: `'.${member.name}' can only follow a market alias, as in m.${member.name}` });
+    const prefix = tokens(ch, 'prefix');
+    const last = prefix[prefix.length - 1];
+    // The operand's range minus its prefix operators.
+    const whole = this.r.ofNode(n);
+    const range = last && last.endOffset !== undefined && n.location ? this.r.ofOffsets(nextNonSpace(last.endOffset + 1, n.location.startOffset, this.r), n.location.endOffset ?? last.endOffset) : whole;
+    const stray = token(ch, 'strayMember');
+    if (stray) {
+      this.report({ code: 'Q1006', range, message: `'.${stray.image}' can only follow a market alias, as in m.${stray.image}` });
       return { kind: 'error', range };
     }
-    const object: A.Ident = { name: base.name, range: base.range };
-    const args = node(ch, 'memberArgs');
-    if (args) return { kind: 'call', callee: { kind: 'method', object, member }, args: this.args(args), range };
-    return { kind: 'member', object, member, range };
-  }
-
-  private args(n: CstNode): A.Arg[] {
-    return nodes(n.children, 'argument').map((a) => {
-      const name = this.ident(token(a.children, 'name'));
-      return { ...(name ? { name } : {}), value: this.expr(node(a.children, 'value'), a), range: this.r.ofNode(a) };
-    });
-  }
-
-  private primary(n: CstNode): A.Expr {
-    const ch = n.children;
-    const range = this.r.ofNode(n);
-    const amount = node(ch, 'amount');
-    if (amount) {
-      const num = token(amount.children, 'number');
-      const unitTok = token(amount.children, 'unit');
-      const unit = this.ident(unitTok);
-      if (!num) return { kind: 'error', range };
-      return { kind: 'number', value: Number(num.image), text: num.image, ...(unit ? { unit } : {}), range: this.r.ofNode(amount) };
+    const num = token(ch, 'number');
+    if (num) {
+      const unit = this.ident(token(ch, 'unit'));
+      return { kind: 'number', value: Number(num.image), text: num.image, ...(unit ? { unit } : {}), range };
     }
     const dur = token(ch, 'Duration');
     if (dur) return { kind: 'duration', seconds: parseDuration(dur.image), text: dur.image, range };
@@ -492,6 +508,12 @@ export class CstToAst {
     const nameTok = token(ch, 'name');
     if (nameTok) {
       const name = { name: nameTok.image, range: this.r.ofToken(nameTok) };
+      const member = this.ident(token(ch, 'member'));
+      if (member) {
+        const margs = node(ch, 'memberArgs');
+        if (margs) return { kind: 'call', callee: { kind: 'method', object: name, member }, args: this.args(margs), range };
+        return { kind: 'member', object: name, member, range };
+      }
       const args = node(ch, 'args');
       if (args) return { kind: 'call', callee: { kind: 'function', name }, args: this.args(args), range };
       return { kind: 'name', name: name.name, range: name.range };
@@ -500,4 +522,13 @@ export class CstToAst {
     if (inner) return { kind: 'paren', inner: this.expr(inner, n), range };
     return { kind: 'error', range };
   }
+
+  private args(n: CstNode): A.Arg[] {
+    return nodes(n.children, 'argument').map((a) => {
+      const name = this.ident(token(a.children, 'name'));
+      return { ...(name ? { name } : {}), value: this.expr(node(a.children, 'value'), a), range: this.r.ofNode(a) };
+    });
+  }
+
+
 }

@@ -4,11 +4,26 @@ import type { SourceRange } from './ast.js';
 export class LineIndex {
   private readonly starts: number[] = [0];
 
-  constructor(private readonly text: string) {
+  constructor(readonly source: string) {
+    const text = source;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
+  /** Line of the last lookup: most lookups are near the previous one, so it is tried first. */
+  private hint = 0;
+
   lineOf(offset: number): number {
+    const h = this.hint;
+    const start = this.starts[h] ?? 0;
+    if (offset >= start) {
+      const next = this.starts[h + 1];
+      if (next === undefined || offset < next) return h + 1;
+      const after = this.starts[h + 2];
+      if (after === undefined || offset < after) {
+        this.hint = h + 1;
+        return h + 2;
+      }
+    }
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -16,11 +31,12 @@ export class LineIndex {
       if ((this.starts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.hint = lo;
     return lo + 1;
   }
 
   position(offset: number): { line: number; col: number; offset: number } {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    const o = Math.max(0, Math.min(offset, this.source.length));
     const line = this.lineOf(o);
     return { line, col: o - (this.starts[line - 1] ?? 0) + 1, offset: o };
   }
@@ -30,6 +46,6 @@ export class LineIndex {
   }
 
   get length(): number {
-    return this.text.length;
+    return this.source.length;
   }
 }

@@ -456,7 +456,11 @@ export class QuoinParser extends CstParser {
     });
   });
 
-  /** Prefix operators (`-`, `not`) and the value they apply to. */
+  /**
+   * One operand: prefix operators (`-`, `not`) and the value they apply to — a number with its unit,
+   * a duration, a name, a call, a market field `m.mid` / `m.depth(10 bps)`, an event test or a
+   * parenthesised expression. One rule for all of it keeps the CST shallow (see `chain`).
+   */
   private operand = this.RULE('operand', () => {
     this.MANY(() => {
       this.OR([
@@ -464,17 +468,63 @@ export class QuoinParser extends CstParser {
         { ALT: () => this.CONSUME(T.Not, { LABEL: 'prefix' }) },
       ]);
     });
-    this.SUBRULE(this.postfix, { LABEL: 'value' });
-  });
-
-  // m.depth(10 bps), ewm_stdev(x, halflife: 60s)
-  private postfix = this.RULE('postfix', () => {
-    this.SUBRULE(this.primary, { LABEL: 'primary' });
-    this.OPTION(() => {
-      this.CONSUME(T.Dot);
-      this.CONSUME(T.Identifier, { LABEL: 'member' });
-      this.OPTION2(() => this.SUBRULE(this.callArgs, { LABEL: 'memberArgs' }));
-    });
+    this.OR2([
+      {
+        // 8 bps, 0.01 BTC, 5%: the unit must sit on the number's line, so a number at the end of
+        // one line never swallows the name that starts the next.
+        ALT: () => {
+          const num = this.CONSUME(T.NumberLiteral, { LABEL: 'number' });
+          this.OPTION({
+            GATE: () => isUnitAfter(num, this.LA(1), this.LA(2), this.lines),
+            DEF: () => {
+              this.OR3([
+                { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'unit' }) },
+                { ALT: () => this.CONSUME(T.Percent, { LABEL: 'unit' }) },
+              ]);
+            },
+          });
+        },
+      },
+      { ALT: () => this.CONSUME(T.Duration) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.SUBRULE(this.eventExpr) },
+      {
+        // name, f(args), m.field, m.field(args)
+        ALT: () => {
+          this.CONSUME2(T.Identifier, { LABEL: 'name' });
+          this.OPTION2(() => {
+            this.OR4([
+              { ALT: () => this.SUBRULE(this.callArgs, { LABEL: 'args' }) },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Dot, { LABEL: 'dot' });
+                  this.CONSUME3(T.Identifier, { LABEL: 'member' });
+                  this.OPTION3(() => this.SUBRULE2(this.callArgs, { LABEL: 'memberArgs' }));
+                },
+              },
+            ]);
+          });
+          // f(x).y: only market aliases have fields; parsed so the checker can say so (Q1006).
+          this.OPTION4(() => {
+            this.CONSUME2(T.Dot, { LABEL: 'strayDot' });
+            this.CONSUME4(T.Identifier, { LABEL: 'strayMember' });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression, { LABEL: 'inner' });
+          this.CONSUME(T.RParen);
+          this.OPTION5(() => {
+            this.CONSUME3(T.Dot, { LABEL: 'strayDot' });
+            this.CONSUME5(T.Identifier, { LABEL: 'strayMember' });
+          });
+        },
+      },
+    ]);
   });
 
   private callArgs = this.RULE('callArgs', () => {
@@ -498,45 +548,6 @@ export class QuoinParser extends CstParser {
       },
     });
     this.SUBRULE(this.expression, { LABEL: 'value' });
-  });
-
-  private primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.amount) },
-      { ALT: () => this.CONSUME(T.Duration) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.SUBRULE(this.eventExpr) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier, { LABEL: 'name' });
-          this.OPTION(() => this.SUBRULE(this.callArgs, { LABEL: 'args' }));
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression, { LABEL: 'inner' });
-          this.CONSUME(T.RParen);
-        },
-      },
-    ]);
-  });
-
-  // 8 bps, 0.01 BTC, 5%: the unit must sit on the number's line, so a number at the end of one
-  // line never swallows the name that starts the next.
-  private amount = this.RULE('amount', () => {
-    const num = this.CONSUME(T.NumberLiteral, { LABEL: 'number' });
-    this.OPTION({
-      GATE: () => isUnitAfter(num, this.LA(1), this.LA(2), this.lines),
-      DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'unit' }) },
-          { ALT: () => this.CONSUME(T.Percent, { LABEL: 'unit' }) },
-        ]);
-      },
-    });
   });
 
   // event("cpi") within 2m

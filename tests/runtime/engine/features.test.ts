@@ -32,7 +32,7 @@ describe('hedging', () => {
 }`);
 
   it('sends taker orders on the hedge market, sized to bring ratio × source + hedge to the target', () => {
-    const hedges: OrderAction[] = [];
+    const hedges: Array<Extract<OrderAction, { kind: 'place' }>> = [];
     const e = makeEngine(plan, (a) => {
       if (a.kind === 'place' && a.hedge) hedges.push(a);
     });
