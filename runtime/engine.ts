@@ -52,6 +52,12 @@ export interface EngineOptions {
    */
   applyBook?: (batch: EventBatch, row: number) => void;
   sink?: ActionSink;
+  /**
+   * The orders go to a venue (or a simulated one) that confirms cancels: a cancelled order stays
+   * known, and can still fill, until `onOrderGone`. Without it (quote-only replays) a cancel takes
+   * effect at once.
+   */
+  venueAcks?: boolean;
   /** Record the explanation of every quote update (default: only the latest per market). */
   keepExplanations?: boolean;
   /** Called for each recorded explanation; lets a caller keep the N-th without holding them all. */
@@ -177,8 +183,9 @@ export class Engine {
   view(market: number): MarketView | undefined {
     return this.views[market];
   }
+  /** Orders the engine considers live (a cancel in flight excluded). */
   workingOrders(): WorkingOrder[] {
-    return [...this.orders.all()];
+    return [...this.orders.all()].filter((o) => !o.closing);
   }
   /** How the latest quote update on this market was made (built on request). */
   explanation(market: number): Explanation | undefined {
@@ -454,6 +461,7 @@ export class Engine {
   private amend(id: number, priceTicks: number, price: number, qty: number, level: number, t: number): void {
     const o = this.orders.get(id);
     if (!o) return;
+    if (o.closing) return;
     const verdict = this.gate.check({ market: o.market, side: o.side, price, qty, replaces: id }, this.riskContext, this.scenarioReduceOnly);
     this.flushCancelAll(t);
     if (!this.orders.get(id)) return; // a cancel-all triggered by the check removed it
@@ -480,7 +488,7 @@ export class Engine {
   }
 
   private cancel(id: number, reason: string, t: number): void {
-    const o = this.orders.remove(id);
+    const o = this.options.venueAcks ? this.orders.close(id) : this.orders.remove(id);
     if (!o) return;
     this.stats.actions.cancel++;
     this.sink({ kind: 'cancel', id, market: o.market, side: o.side, reason, tNs: t });
@@ -490,7 +498,7 @@ export class Engine {
     const reason = this.pendingCancelAll;
     if (reason === undefined) return;
     this.pendingCancelAll = undefined;
-    for (const o of [...this.orders.all()]) this.cancel(o.id, reason, t);
+    for (const o of [...this.orders.all()]) if (!o.closing) this.cancel(o.id, reason, t);
   }
 
   // Bound once: the scenario switch reads conditions through these at every evaluation.

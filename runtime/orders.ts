@@ -15,6 +15,8 @@ export interface WorkingOrder extends WorkingOrderView {
   hedge: boolean;
   /** Hash of the plan that made (or last amended) it. */
   planHash: string;
+  /** A cancel was sent and the venue has not confirmed it: the order can still fill. */
+  closing?: boolean;
 }
 
 export class OrderRegistry {
@@ -57,11 +59,27 @@ export class OrderRegistry {
     if (!o.hedge) this.resort(o.market, o.side);
   }
 
+  /**
+   * A cancel is on its way: the order leaves the quote lists (the plan no longer wants it) but stays
+   * known — and counted as potential position — until the venue confirms it gone.
+   */
+  close(id: number): WorkingOrder | undefined {
+    const o = this.byId.get(id);
+    if (!o || o.closing) return undefined;
+    o.closing = true;
+    if (!o.hedge) {
+      const list = this.quoteOrders(o.market, o.side);
+      const i = list.indexOf(o);
+      if (i >= 0) list.splice(i, 1);
+    }
+    return o;
+  }
+
   remove(id: number): WorkingOrder | undefined {
     const o = this.byId.get(id);
     if (!o) return undefined;
     this.byId.delete(id);
-    if (!o.hedge) {
+    if (!o.hedge && !o.closing) {
       const list = this.quoteOrders(o.market, o.side);
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
@@ -77,7 +95,7 @@ export class OrderRegistry {
   }
 
   hedgeWorking(market: number): boolean {
-    for (const o of this.byId.values()) if (o.hedge && o.market === market) return true;
+    for (const o of this.byId.values()) if (o.hedge && o.market === market && !o.closing) return true;
     return false;
   }
 
@@ -110,7 +128,11 @@ export class OrderRegistry {
       l[0]?.splice(0);
       l[1]?.splice(0);
     }
-    for (const o of orders) this.add({ ...o });
+    for (const o of orders) {
+      const copy = { ...o };
+      this.byId.set(copy.id, copy);
+      if (!copy.hedge && !copy.closing) this.resort(copy.market, copy.side, copy);
+    }
     this.nextId = Math.max(this.nextId, nextId);
   }
 

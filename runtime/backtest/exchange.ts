@@ -1,0 +1,306 @@
+// The exchange side of a backtest: the recorded market as the venue saw it (its own books, at
+// exchange time), plus our orders resting in it. It matches our orders the way the venue would:
+//   - a new passive order joins the back of the queue at its price (post-only: one that would take
+//     liquidity on arrival is rejected, as a venue's post-only flag does);
+//   - the queue ahead shrinks with trades at the price and, for L2 data, with cancellations as the
+//     queue model estimates; for L3 data exactly, by order id (orders added after ours are behind
+//     us, executions of orders behind us mean we were filled first);
+//   - trades through our price, or a book that moves through it, fill us completely;
+//   - marketable (taker) orders walk the book, partial fills included, and liquidity we take stays
+//     taken until the data updates that level (no double use); an IOC remainder is cancelled;
+//   - self-trade prevention: a taker order first cancels our own resting orders it would hit.
+// It talks to the strategy only through the reports it returns (fills, orders gone), which the
+// backtest driver delivers after the response latency.
+import { BookReplayer } from '../book/replay.js';
+import { EventKind, Side, type EventBatch, type SideValue } from '../events.js';
+import type { FeeModel } from './fees.js';
+import type { QueueModel, QueueState } from './queue.js';
+
+export interface SimOrder extends QueueState {
+  id: number;
+  /** Plan market index, and the feed market that drives it. */
+  market: number;
+  feed: number;
+  side: SideValue;
+  /** Price in ticks of the feed's grid. */
+  priceTicks: number;
+  price: number;
+  qty: number;
+  hedge: boolean;
+  taker: boolean;
+  level: number;
+  planHash: string;
+  /** L3 data: order ids added at our price after we joined (they are behind us). */
+  behind?: Set<number>;
+}
+
+export type ExchangeReport =
+  | { kind: 'fill'; tNs: number; order: SimOrder; qty: number; price: number; fee: number; liquidity: 'maker' | 'taker' }
+  | { kind: 'gone'; tNs: number; orderId: number; reason: 'cancelled' | 'rejected' | 'expired' | 'self_trade' };
+
+export interface ExchangeStats {
+  rejectedPostOnly: number;
+  selfTradeCancels: number;
+  iocRemainders: number;
+}
+
+export class SimExchange {
+  readonly books: BookReplayer;
+  private readonly resting = new Map<number, SimOrder>();
+  /** Per feed and side: our resting orders (a handful), scanned when the data touches their side. */
+  private readonly bySide: SimOrder[][][];
+  /** Per feed and side: liquidity our taker orders consumed per price, until the data updates that level. */
+  private readonly consumed: Array<[Map<number, number>, Map<number, number>]>;
+  readonly stats: ExchangeStats = { rejectedPostOnly: 0, selfTradeCancels: 0, iocRemainders: 0 };
+  private reports: ExchangeReport[] = [];
+
+  constructor(
+    private readonly batch: EventBatch,
+    private readonly queue: QueueModel,
+    private readonly fees: FeeModel,
+  ) {
+    this.books = new BookReplayer(batch);
+    this.bySide = batch.markets.map(() => [[], []]);
+    this.consumed = batch.markets.map(() => [new Map(), new Map()]);
+  }
+
+  get restingOrders(): IterableIterator<SimOrder> {
+    return this.resting.values();
+  }
+
+  /** Reports produced since the last call (fills and orders gone), in the order they happened. */
+  takeReports(): ExchangeReport[] {
+    const r = this.reports;
+    this.reports = [];
+    return r;
+  }
+
+  // ------------------------------------------------------------------ market data
+
+  /** Applies row `i` of the batch at exchange time, matching our resting orders against it. */
+  applyRow(i: number, tNs: number): void {
+    const b = this.batch;
+    const kind = b.kind[i] ?? 0;
+    const feed = b.market[i] ?? 0;
+    const side = (b.side[i] ?? 0) as SideValue;
+    const price = b.priceTicks[i] ?? 0;
+    const qty = b.qty[i] ?? 0;
+    const ours = this.bySide[feed];
+    switch (kind) {
+      case EventKind.BookLevel: {
+        const book = this.books.books[feed];
+        const prev = book ? book.qtyAt(side, price) : 0;
+        this.books.apply(b, i);
+        this.consumed[feed]?.[side].delete(price);
+        const list = ours?.[side];
+        if (list && list.length > 0) {
+          for (const o of list) if (o.priceTicks === price) this.queue.depthChanged(o, prev, qty);
+        }
+        return;
+      }
+      case EventKind.BookClear:
+        this.books.apply(b, i);
+        this.consumed[feed]?.[0].clear();
+        this.consumed[feed]?.[1].clear();
+        return;
+      case EventKind.Trade:
+        this.trade(feed, side, price, qty, tNs);
+        return;
+      case EventKind.OrderAdd: {
+        this.books.apply(b, i);
+        const list = ours?.[side];
+        if (list) for (const o of list) if (o.priceTicks === price) o.behind?.add(b.orderId[i] ?? -1);
+        return;
+      }
+      case EventKind.OrderReduce:
+      case EventKind.OrderDelete:
+      case EventKind.OrderExecute: {
+        const id = b.orderId[i] ?? -1;
+        this.books.apply(b, i);
+        const list = ours?.[side];
+        if (list && list.length > 0) {
+          for (const o of [...list]) {
+            if (o.priceTicks !== price) continue;
+            const isBehind = o.behind?.has(id) === true;
+            if (kind === EventKind.OrderExecute && isBehind) {
+              // FIFO: the venue would have executed us before an order that arrived after us.
+              this.fillMaker(o, Math.min(o.qty, qty), tNs);
+            } else if (!isBehind) {
+              o.front = Math.max(0, o.front - qty);
+            }
+            if (kind !== EventKind.OrderReduce) o.behind?.delete(id);
+          }
+        }
+        if (kind === EventKind.OrderExecute) {
+          // The resting order was on `side`; the aggressor on the other.
+          this.tradeThrough(feed, side, price, tNs);
+        }
+        return;
+      }
+      case EventKind.HiddenExecute:
+        this.tradeThrough(feed, side, price, tNs);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** After a whole message: a book that moved through our price means we would have traded. */
+  settle(feed: number, tNs: number): void {
+    const ours = this.bySide[feed];
+    const book = this.books.books[feed];
+    if (!ours || !book) return;
+    const bestAsk = book.bestAsk();
+    const bestBid = book.bestBid();
+    for (const o of [...(ours[Side.Bid] ?? [])]) if (!Number.isNaN(bestAsk) && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, tNs);
+    for (const o of [...(ours[Side.Ask] ?? [])]) if (!Number.isNaN(bestBid) && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, tNs);
+  }
+
+  /** A public trade at `price`; `aggressor` Bid = buyer-initiated (it hits asks). */
+  private trade(feed: number, aggressor: SideValue, price: number, qty: number, tNs: number): void {
+    const restingSide: SideValue = aggressor === Side.Bid ? Side.Ask : Side.Bid;
+    const list = this.bySide[feed]?.[restingSide];
+    if (!list || list.length === 0) return;
+    for (const o of [...list]) {
+      const through = restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks;
+      if (through) {
+        this.fillMaker(o, o.qty, tNs);
+      } else if (price === o.priceTicks) {
+        // The trade eats the queue from the front; what is left of it reaches us.
+        const reach = qty - o.front;
+        o.front = Math.max(0, o.front - qty);
+        o.tradedSinceDepth += qty;
+        if (reach > 0) this.fillMaker(o, Math.min(o.qty, reach), tNs);
+      }
+    }
+  }
+
+  /** An execution at `price` against resting `side`: our orders at better prices were hit first. */
+  private tradeThrough(feed: number, restingSide: SideValue, price: number, tNs: number): void {
+    const list = this.bySide[feed]?.[restingSide];
+    if (!list || list.length === 0) return;
+    for (const o of [...list]) {
+      const through = restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks;
+      if (through) this.fillMaker(o, o.qty, tNs);
+    }
+  }
+
+  // ------------------------------------------------------------------ our orders
+
+  /** A new order arrives at the exchange. */
+  place(o: SimOrder, tNs: number): void {
+    const book = this.books.books[o.feed];
+    if (!book) return;
+    const opposite = o.side === Side.Bid ? book.bestAsk() : book.bestBid();
+    const crosses = !Number.isNaN(opposite) && (o.side === Side.Bid ? o.priceTicks >= opposite : o.priceTicks <= opposite);
+    if (o.taker) {
+      this.take(o, tNs);
+      return;
+    }
+    if (crosses) {
+      this.stats.rejectedPostOnly++;
+      this.reports.push({ kind: 'gone', tNs, orderId: o.id, reason: 'rejected' });
+      return;
+    }
+    o.front = book.qtyAt(o.side, o.priceTicks);
+    o.tradedSinceDepth = 0;
+    if (this.books.orderBooks[o.feed]) o.behind = new Set();
+    this.rest(o);
+  }
+
+  cancel(id: number, tNs: number): void {
+    const o = this.resting.get(id);
+    if (!o) {
+      // Already filled or gone: the venue answers "unknown order"; the strategy learns it is gone.
+      this.reports.push({ kind: 'gone', tNs, orderId: id, reason: 'cancelled' });
+      return;
+    }
+    this.unrest(o);
+    this.reports.push({ kind: 'gone', tNs, orderId: id, reason: 'cancelled' });
+  }
+
+  /** Price or size change: a new price (or a larger size) goes to the back of the queue. */
+  amend(id: number, priceTicks: number, price: number, qty: number, planHash: string, level: number, tNs: number): void {
+    const o = this.resting.get(id);
+    if (!o) return; // filled or cancelled meanwhile; the strategy has been or will be told
+    const book = this.books.books[o.feed];
+    if (!book) return;
+    const keepsPriority = priceTicks === o.priceTicks && qty <= o.qty;
+    const opposite = o.side === Side.Bid ? book.bestAsk() : book.bestBid();
+    const crosses = !Number.isNaN(opposite) && (o.side === Side.Bid ? priceTicks >= opposite : priceTicks <= opposite);
+    if (crosses) {
+      this.unrest(o);
+      this.stats.rejectedPostOnly++;
+      this.reports.push({ kind: 'gone', tNs, orderId: id, reason: 'rejected' });
+      return;
+    }
+    this.unrest(o);
+    o.priceTicks = priceTicks;
+    o.price = price;
+    o.qty = qty;
+    o.planHash = planHash;
+    o.level = level;
+    if (!keepsPriority) {
+      o.front = book.qtyAt(o.side, priceTicks);
+      o.tradedSinceDepth = 0;
+      if (o.behind) o.behind = new Set();
+    }
+    this.rest(o);
+  }
+
+  /** A marketable order walks the book up to its limit; the rest is cancelled (immediate-or-cancel). */
+  private take(o: SimOrder, tNs: number): void {
+    const book = this.books.books[o.feed];
+    if (!book) return;
+    const oppSide: SideValue = o.side === Side.Bid ? Side.Ask : Side.Bid;
+    // Self-trade prevention: our own resting orders the taker would reach are cancelled first.
+    for (const r of [...(this.bySide[o.feed]?.[oppSide] ?? [])]) {
+      if (o.side === Side.Bid ? r.priceTicks <= o.priceTicks : r.priceTicks >= o.priceTicks) {
+        this.unrest(r);
+        this.stats.selfTradeCancels++;
+        this.reports.push({ kind: 'gone', tNs, orderId: r.id, reason: 'self_trade' });
+      }
+    }
+    const used = this.consumed[o.feed]?.[oppSide];
+    let level = 1;
+    while (o.qty > 1e-12) {
+      const p = book.levelPrice(oppSide, level);
+      if (Number.isNaN(p)) break;
+      if (o.side === Side.Bid ? p > o.priceTicks : p < o.priceTicks) break;
+      const available = book.qtyAt(oppSide, p) - (used?.get(p) ?? 0);
+      if (available > 1e-12) {
+        const q = Math.min(available, o.qty);
+        used?.set(p, (used.get(p) ?? 0) + q);
+        const px = p * book.tickSize;
+        o.qty -= q;
+        this.reports.push({ kind: 'fill', tNs, order: o, qty: q, price: px, fee: this.fees.fee(px, q, 'taker'), liquidity: 'taker' });
+      }
+      level++;
+    }
+    if (o.qty > 1e-12) {
+      this.stats.iocRemainders++;
+      this.reports.push({ kind: 'gone', tNs, orderId: o.id, reason: 'expired' });
+    }
+  }
+
+  private fillMaker(o: SimOrder, qty: number, tNs: number): void {
+    if (qty <= 1e-15) return;
+    const q = Math.min(qty, o.qty);
+    o.qty -= q;
+    this.reports.push({ kind: 'fill', tNs, order: o, qty: q, price: o.price, fee: this.fees.fee(o.price, q, 'maker'), liquidity: 'maker' });
+    if (o.qty <= 1e-12) this.unrest(o);
+  }
+
+  private rest(o: SimOrder): void {
+    this.resting.set(o.id, o);
+    this.bySide[o.feed]?.[o.side]?.push(o);
+  }
+
+  private unrest(o: SimOrder): void {
+    this.resting.delete(o.id);
+    const list = this.bySide[o.feed]?.[o.side];
+    if (!list) return;
+    const i = list.indexOf(o);
+    if (i >= 0) list.splice(i, 1);
+  }
+}
