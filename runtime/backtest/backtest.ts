@@ -197,6 +197,7 @@ export function runBacktest(plan: Plan, batch: EventBatch, options: BacktestOpti
   scheduleStrategyMessage();
 
   const deliverReports = (): void => {
+    if (!exchange.hasReports) return;
     for (const r of exchange.takeReports()) {
       const t = r.tNs + latency.response.sample(r.tNs);
       if (r.kind === 'fill') pending.push({ t, toExchange: false, report: r, record: recordFill(r) });

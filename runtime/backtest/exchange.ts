@@ -38,6 +38,8 @@ export type ExchangeReport =
   | { kind: 'fill'; tNs: number; order: SimOrder; qty: number; price: number; fee: number; liquidity: 'maker' | 'taker' }
   | { kind: 'gone'; tNs: number; orderId: number; reason: 'cancelled' | 'rejected' | 'expired' | 'self_trade' };
 
+const noReports: ExchangeReport[] = [];
+
 export interface ExchangeStats {
   rejectedPostOnly: number;
   selfTradeCancels: number;
@@ -70,9 +72,14 @@ export class SimExchange {
 
   /** Reports produced since the last call (fills and orders gone), in the order they happened. */
   takeReports(): ExchangeReport[] {
+    if (this.reports.length === 0) return noReports;
     const r = this.reports;
     this.reports = [];
     return r;
+  }
+
+  get hasReports(): boolean {
+    return this.reports.length > 0;
   }
 
   // ------------------------------------------------------------------ market data
@@ -119,8 +126,10 @@ export class SimExchange {
         this.books.apply(b, i);
         const list = ours?.[side];
         if (list && list.length > 0) {
-          for (const o of [...list]) {
-            if (o.priceTicks !== price) continue;
+          // Backwards: a fill may take the order out of the list.
+          for (let k = list.length - 1; k >= 0; k--) {
+            const o = list[k];
+            if (!o || o.priceTicks !== price) continue;
             const isBehind = o.behind?.has(id) === true;
             if (kind === EventKind.OrderExecute && isBehind) {
               // FIFO: the venue would have executed us before an order that arrived after us.
@@ -152,8 +161,20 @@ export class SimExchange {
     if (!ours || !book) return;
     const bestAsk = book.bestAsk();
     const bestBid = book.bestBid();
-    for (const o of [...(ours[Side.Bid] ?? [])]) if (!Number.isNaN(bestAsk) && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, tNs);
-    for (const o of [...(ours[Side.Ask] ?? [])]) if (!Number.isNaN(bestBid) && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, tNs);
+    const bids = ours[Side.Bid];
+    const asks = ours[Side.Ask];
+    if (bids && !Number.isNaN(bestAsk)) {
+      for (let k = bids.length - 1; k >= 0; k--) {
+        const o = bids[k];
+        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, tNs);
+      }
+    }
+    if (asks && !Number.isNaN(bestBid)) {
+      for (let k = asks.length - 1; k >= 0; k--) {
+        const o = asks[k];
+        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, tNs);
+      }
+    }
   }
 
   /** A public trade at `price`; `aggressor` Bid = buyer-initiated (it hits asks). */
@@ -161,7 +182,9 @@ export class SimExchange {
     const restingSide: SideValue = aggressor === Side.Bid ? Side.Ask : Side.Bid;
     const list = this.bySide[feed]?.[restingSide];
     if (!list || list.length === 0) return;
-    for (const o of [...list]) {
+    for (let k = list.length - 1; k >= 0; k--) {
+      const o = list[k];
+      if (!o) continue;
       const through = restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks;
       if (through) {
         this.fillMaker(o, o.qty, tNs);
@@ -179,9 +202,9 @@ export class SimExchange {
   private tradeThrough(feed: number, restingSide: SideValue, price: number, tNs: number): void {
     const list = this.bySide[feed]?.[restingSide];
     if (!list || list.length === 0) return;
-    for (const o of [...list]) {
-      const through = restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks;
-      if (through) this.fillMaker(o, o.qty, tNs);
+    for (let k = list.length - 1; k >= 0; k--) {
+      const o = list[k];
+      if (o && (restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks)) this.fillMaker(o, o.qty, tNs);
     }
   }
 
