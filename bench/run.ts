@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAS2008 } from './as2008.js';
 import { benchCompile } from './compile.js';
 import { benchData } from './data.js';
 import { benchEngine } from './engine.js';
@@ -28,6 +29,7 @@ const modules: Record<string, BenchModule> = {
   data: benchData,
   signals: (ctx) => runSignals((line) => process.stdout.write(`${line}\n`)),
   engine: benchEngine,
+  as2008: benchAS2008,
 };
 
 /** Three significant digits for times; rates in compact exponent form (1.2e5 lines/s). */

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck, registerCompile } from './compile-commands.js';
 import { registerRun } from './run-command.js';
+import { registerSimulate } from './simulate-command.js';
 import { version } from './version.js';
 
 const program = new Command();
@@ -15,6 +16,7 @@ program
 registerCheck(program);
 registerCompile(program);
 registerRun(program);
+registerSimulate(program);
 
 try {
   await program.parseAsync(process.argv);
