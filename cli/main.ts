@@ -1,5 +1,6 @@
 // The `quoin` command. Each subcommand lives in its own module; this file only wires them up.
 import { Command, CommanderError } from 'commander';
+import { registerBacktest } from './backtest-command.js';
 import { registerCheck, registerCompile } from './compile-commands.js';
 import { registerRun } from './run-command.js';
 import { registerSimulate } from './simulate-command.js';
@@ -17,6 +18,7 @@ registerCheck(program);
 registerCompile(program);
 registerRun(program);
 registerSimulate(program);
+registerBacktest(program);
 
 try {
   await program.parseAsync(process.argv);

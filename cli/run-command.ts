@@ -1,20 +1,15 @@
 // `quoin run FILE --data PATH…`: streams recorded market data through the engine with no fill
 // simulation (quotes only) and summarises what the plan did. Exit codes: 0 ran; 1 the rule set has
 // errors; 2 bad data, bad options or a market the data does not have.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compile } from '../compiler/program.js';
-import { formatDiagnostic } from '../dsl/diagnostics.js';
 import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
 import { formatIssue } from '../runtime/data/errors.js';
 import type { DataIssue } from '../runtime/events.js';
 import { formatExplanation, type Explanation } from '../runtime/explain.js';
-import { loadPlan, PlanError } from '../runtime/plan/load-plan.js';
 import { createReplaySession } from '../runtime/replay-session.js';
-import type { Plan } from '../schemas/index.js';
 import { Progress } from './progress.js';
-import { readSource } from './read-source.js';
+import { loadRuleSet, parseMarketOptions } from './rule-set.js';
 
 interface RunOptions {
   data: string[];
@@ -22,10 +17,6 @@ interface RunOptions {
   json?: boolean;
   explain?: string;
   cache?: boolean;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export function registerRun(program: Command): void {
@@ -44,7 +35,7 @@ export function registerRun(program: Command): void {
 }
 
 async function run(file: string, opts: RunOptions): Promise<number> {
-  const plan = loadRuleSet(file);
+  const plan = loadRuleSet(file, 'quoin run');
   if (!plan) return 1;
   const explainAt = opts.explain === undefined ? undefined : Number(opts.explain);
   if (explainAt !== undefined && (!Number.isInteger(explainAt) || explainAt < 1)) {
@@ -148,37 +139,6 @@ async function run(file: string, opts: RunOptions): Promise<number> {
     }
   }
   return 0;
-}
-
-/** A .quoin file is compiled; a .json file must be a plan. Problems are printed; undefined means stop. */
-function loadRuleSet(file: string): Plan | undefined {
-  if (file.endsWith('.json')) {
-    try {
-      return loadPlan(JSON.parse(readFileSync(file, 'utf8')));
-    } catch (err) {
-      const msg = err instanceof PlanError ? `${err.message}${err.problems.length > 1 ? ` (and ${err.problems.length - 1} more)` : ''}` : (err as Error).message;
-      process.stderr.write(`quoin run: ${file}: ${msg}\n`);
-      return undefined;
-    }
-  }
-  const source = readSource(file);
-  if (!source.ok) {
-    process.stderr.write(`${formatDiagnostic(source.diagnostic)}\n`);
-    return undefined;
-  }
-  const result = compile(source.text, { file });
-  for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  return result.plan;
-}
-
-function parseMarketOptions(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const i = v.indexOf('=');
-    if (i <= 0 || i === v.length - 1) throw new UsageError(`--market needs ALIAS=VENUE:SYMBOL, not '${v}'`);
-    out[v.slice(0, i)] = v.slice(i + 1);
-  }
-  return out;
 }
 
 function summariseIssues(issues: DataIssue[]): { count: number; byKind: Record<string, number>; first: string[] } {

@@ -187,6 +187,11 @@ export class Engine {
   workingOrders(): WorkingOrder[] {
     return [...this.orders.all()].filter((o) => !o.closing);
   }
+  /** Times each risk rule bit (refused an order or changed the state), by rule id. */
+  riskHits(): Map<string, number> {
+    return new Map(this.gate.hits);
+  }
+
   /** How the latest quote update on this market was made (built on request). */
   explanation(market: number): Explanation | undefined {
     return this.buildExplanation(market);
