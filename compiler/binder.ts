@@ -26,6 +26,7 @@ export interface Declarations {
   risk: A.RiskRuleAst[];
   hedges: A.HedgeDecl[];
   adapts: A.AdaptDecl[];
+  stress: A.Ident[];
   /** The first declared market: what bare `position`, `fair` and unqualified rules refer to. */
   primary: MarketSym | undefined;
 }
@@ -38,7 +39,7 @@ const contracts = ['spot', 'perpetual', 'equity'] as const;
 export function bind(ast: A.StrategyAst, report: Reporter): Declarations {
   const d: Declarations = {
     markets: new Map(), params: new Map(), signals: new Map(), fairs: new Map(), scenarios: [],
-    quotes: new Map(), risk: [], hedges: [], adapts: [], primary: undefined,
+    quotes: new Map(), risk: [], hedges: [], adapts: [], stress: [], primary: undefined,
   };
   checkHeader(ast, report);
   const scenarioNames = new Map<string, A.Ident>();
@@ -142,6 +143,9 @@ export function bind(ast: A.StrategyAst, report: Reporter): Declarations {
         break;
       case 'adapt':
         d.adapts.push(item);
+        break;
+      case 'stress':
+        d.stress.push(...item.names);
         break;
     }
   }

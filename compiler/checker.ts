@@ -4,6 +4,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type * as A from '../dsl/ast.js';
 import { printExpr } from '../dsl/print.js';
+import { stressScenarioNames } from '../schemas/index.js';
 import type { Declarations, MarketSym } from './binder.js';
 import { reportUnknownMarket } from './binder.js';
 import { functions, marketMembers, reservedNames, values, type ArgSpec, type BuiltinSpec } from './builtins.js';
@@ -924,6 +925,20 @@ export function check(decls: Declarations, report: Reporter): Checked {
     facts.adapted = true;
     c.adaptBounds.set(a, { lo, hi });
     if (facts.range) facts.range = [Math.min(facts.range[0], lo), Math.max(facts.range[1], hi)];
+  }
+
+  // ---------- stress scenarios required before approval ----------
+
+  const stressSeen = new Map<string, A.Ident>();
+  for (const id of decls.stress) {
+    if (!stressScenarioNames.includes(id.name)) {
+      const guess = nearest(id.name, [...stressScenarioNames]);
+      report('Q2013', `'${id.name}' is not a stress scenario; they are ${stressScenarioNames.join(', ')}${guess ? `; did you mean ${guess}?` : ''}`, id.range, guess ? { suggestion: guess } : {});
+      continue;
+    }
+    const prior = stressSeen.get(id.name);
+    if (prior) report('Q2002', `stress scenario ${id.name} is listed twice`, id.range, { related: [{ message: 'first listed here', range: prior.range }] });
+    else stressSeen.set(id.name, id);
   }
 
   // ---------- whole-program checks ----------

@@ -440,6 +440,7 @@ export function lower(ast: A.StrategyAst, decls: Declarations, c: Checked, file:
     hedges,
     adaptations,
     events: [...events].sort(),
+    stress: [...new Set(decls.stress.map((s) => s.name))] as P.Plan['stress'],
     sourceMap: { file, nodes: table.ranges, items },
   };
 }

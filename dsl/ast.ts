@@ -154,7 +154,13 @@ export interface AdaptDecl {
   range: SourceRange;
 }
 
-export type Item = MarketDecl | ParamsBlock | SignalDecl | FairDecl | ScenarioDecl | QuoteBlock | RiskBlock | HedgeDecl | AdaptDecl;
+export interface StressBlock {
+  kind: 'stress';
+  names: Ident[];
+  range: SourceRange;
+}
+
+export type Item = MarketDecl | ParamsBlock | SignalDecl | FairDecl | ScenarioDecl | QuoteBlock | RiskBlock | HedgeDecl | AdaptDecl | StressBlock;
 
 export interface StrategyAst {
   name: { value: string; range: SourceRange };

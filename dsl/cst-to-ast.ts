@@ -161,6 +161,8 @@ export class CstToAst {
       case 'riskBlock': return [this.risk(inner)];
       case 'hedgeRule': return [this.hedge(inner)];
       case 'adaptRule': return this.adapt(inner);
+      case 'stressBlock':
+        return [{ kind: 'stress', names: tokens(inner.children, 'names').flatMap((t) => this.ident(t) ?? []), range: this.r.ofNode(inner) }];
       default: return [];
     }
   }

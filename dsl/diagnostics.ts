@@ -170,6 +170,13 @@ export const catalogue = {
     example: ok('  signal s = ewm_mean(m.mid, speed: 60s)'),
   },
 
+  Q2013: {
+    severity: 'error',
+    title: 'Unknown stress scenario',
+    explanation: 'The stress block names scenarios the approval step requires: gap_up, gap_down, flash_crash, vol_x3, liquidity_drought, toxic_sell, toxic_buy, latency_spike, venue_outage, stale_feed.',
+    example: ok('  stress { flash_crash, liquidity_draught }'),
+  },
+
   // ---- Q3xxx: types and units ----
   Q3001: {
     severity: 'error',

@@ -46,8 +46,23 @@ export class QuoinParser extends CstParser {
       { ALT: () => this.SUBRULE(this.riskBlock) },
       { ALT: () => this.SUBRULE(this.hedgeRule) },
       { ALT: () => this.SUBRULE(this.adaptRule) },
+      { ALT: () => this.SUBRULE(this.stressBlock) },
       { ALT: () => this.CONSUME(T.Semicolon) },
     ]);
+  });
+
+  // stress { flash_crash, liquidity_drought, venue_outage }: scenarios required before approval
+  private stressBlock = this.RULE('stressBlock', () => {
+    this.CONSUME(T.Stress);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'names' }) },
+        { ALT: () => this.CONSUME(T.Comma) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
   });
 
   // market m = binance:"BTC/USDT" { tick = 0.1  lot = 0.001 }

@@ -44,8 +44,9 @@ const expectedAfter: Record<string, string> = {
 
 /** What a block may contain, for errors where none of its clauses matched. */
 const blockContents: Record<string, string> = {
-  file: 'a block: market, params, signal, fair, scenario, quote, risk, hedge or adapt',
-  item: 'a block: market, params, signal, fair, scenario, quote, risk, hedge or adapt',
+  file: 'a block: market, params, signal, fair, scenario, quote, risk, hedge, adapt or stress',
+  item: 'a block: market, params, signal, fair, scenario, quote, risk, hedge, adapt or stress',
+  stressBlock: 'a stress scenario name like flash_crash',
   riskBlock: 'a risk rule: position, notional, loss, drawdown, orders, price or when',
   quoteBlock: 'a quote entry: bid = …, ask = …, size = …, ladder, refresh, min_interval or smooth',
   paramsBlock: 'a param like: base_spread = 8 bps in [2 bps, 50 bps]',

@@ -38,6 +38,7 @@ export const Quote = keyword('quote');
 export const Risk = keyword('risk');
 export const Hedge = keyword('hedge');
 export const Adapt = keyword('adapt');
+export const Stress = keyword('stress');
 export const Ladder = keyword('ladder');
 export const Refresh = keyword('refresh');
 export const MinInterval = keyword('min_interval', 'MinInterval');
@@ -169,7 +170,7 @@ export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "
 export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
 
 export const reservedWords: TokenType[] = [
-  Strategy, Version, Market, Params, Signal, Scenario, When, Exit, Quote, Risk, Hedge, Adapt,
+  Strategy, Version, Market, Params, Signal, Scenario, When, Exit, Quote, Risk, Hedge, Adapt, Stress,
   Ladder, Refresh, MinInterval, Smooth, In, And, Or, Not, If, Then, Else, True, False, Event, Within,
   Of, Per, Via, Toward, Pause, ReduceOnly, Halt, Reject, Throttle, CancelAll,
 ];

@@ -11,6 +11,9 @@ export type { Plan, Diagnostic };
 
 export const schemas = { plan: planSchema, diagnostic: diagnosticSchema } as const;
 
+/** The stress scenarios a rule set can require (the enum of plan.schema.json; runtime/stress implements each). */
+export const stressScenarioNames: readonly string[] = planSchema.definitions.StressScenarioName.enum;
+
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 

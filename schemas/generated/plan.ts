@@ -34,6 +34,23 @@ export type NodeRef = number;
  */
 export type RiskAction = 'reject' | 'throttle' | 'reduce_only' | 'halt' | 'cancel_all';
 /**
+ * The stress scenarios of runtime/stress (quoin stress --scenarios lists them).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "StressScenarioName".
+ */
+export type StressScenarioName =
+  | 'gap_up'
+  | 'gap_down'
+  | 'flash_crash'
+  | 'vol_x3'
+  | 'liquidity_drought'
+  | 'toxic_sell'
+  | 'toxic_buy'
+  | 'latency_spike'
+  | 'venue_outage'
+  | 'stale_feed';
+/**
  * [startLine, startColumn, endLine, endColumn], 1-based, end inclusive.
  *
  * @minItems 4
@@ -83,6 +100,10 @@ export interface Plan {
    * Names of calendar events the plan listens to.
    */
   events: string[];
+  /**
+   * Stress scenarios the rule set requires before approval (named in its stress block); the approval step asks for their results on this exact plan hash.
+   */
+  stress: StressScenarioName[];
   sourceMap: SourceMap;
 }
 /**
