@@ -4,6 +4,7 @@ import { registerBacktest } from './backtest-command.js';
 import { registerCheck, registerCompile } from './compile-commands.js';
 import { registerRun } from './run-command.js';
 import { registerSimulate } from './simulate-command.js';
+import { registerTrades } from './trades-command.js';
 import { version } from './version.js';
 
 const program = new Command();
@@ -19,6 +20,7 @@ registerCompile(program);
 registerRun(program);
 registerSimulate(program);
 registerBacktest(program);
+registerTrades(program);
 
 try {
   await program.parseAsync(process.argv);

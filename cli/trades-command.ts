@@ -40,7 +40,7 @@ function trades(file: string, opts: TradesCliOptions): number {
     if (!(horizonSeconds > 0) || !Number.isFinite(horizonSeconds)) throw new UsageError(`--horizon needs a number of seconds > 0, not '${opts.horizon}'`);
     const sizeEdges = opts.sizeEdges === undefined ? undefined : parseEdges(opts.sizeEdges);
     const run = parseRunRecords(readJson(file));
-    analysis = analyseTrades(run, { top, horizonNs: horizonSeconds * 1e9, dayEpochMs: run.dayEpochMs, ...(sizeEdges ? { sizeEdges } : {}) });
+    analysis = analyseTrades(run, { top, horizonNs: horizonSeconds * 1e9, dayEpochMs: run.dayEpochMs, ...(run.marketAliases ? { marketAliases: run.marketAliases } : {}), ...(sizeEdges ? { sizeEdges } : {}) });
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`quoin trades: ${err.message}\n`);
@@ -67,7 +67,8 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new RunFileError(`not JSON (${(err as Error).message})`);
+    // V8 quotes a piece of the text, which may span lines: keep the error to one line.
+    throw new RunFileError(`not JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
   }
 }
 

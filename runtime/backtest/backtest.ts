@@ -45,6 +45,8 @@ export interface BacktestResult {
   events: number;
   fromNs: number;
   toNs: number;
+  /** Quantity our quoting orders offered: placed quantities plus increases by amends. */
+  quotedQty: number;
   /** Position per plan market as the exchange saw it, and as the strategy believed it at the end. */
   finalPositions: number[];
   exchange: SimExchange['stats'];
@@ -129,6 +131,8 @@ export function runBacktest(plan: Plan, batch: EventBatch, options: BacktestOpti
   const fills: FillRecord[] = [];
   const marks: MarkSample[] = [];
   const orders: OrderCounts = { placed: 0, amended: 0, cancelled: 0, filledOrders: 0 };
+  let quotedQty = 0;
+  const openQty = new Map<number, number>();
   const filledIds = new Set<number>();
   const trueAccounts = plan.markets.map(() => new MarketAccount());
   const scenarioAtOrder = new Map<number, string>();
@@ -149,9 +153,18 @@ export function runBacktest(plan: Plan, batch: EventBatch, options: BacktestOpti
       if (a.kind === 'place') {
         orders.placed++;
         scenarioAtOrder.set(a.id, engine.scenario);
+        if (!a.hedge) {
+          quotedQty += a.qty;
+          openQty.set(a.id, a.qty);
+        }
       } else if (a.kind === 'amend') {
         orders.amended++;
         scenarioAtOrder.set(a.id, engine.scenario);
+        const before = openQty.get(a.id);
+        if (before !== undefined) {
+          if (a.qty > before) quotedQty += a.qty - before;
+          openQty.set(a.id, a.qty);
+        }
       } else {
         orders.cancelled++;
       }
@@ -304,6 +317,12 @@ export function runBacktest(plan: Plan, batch: EventBatch, options: BacktestOpti
     const top = pending.peek();
     const qT = top ? top.t : Infinity;
     if (exT === Infinity && qT === Infinity && stDeliver === Infinity) break;
+    // A sample at T shows the exchange as it stood at T: taken before anything later changes it.
+    const changesAt = Math.min(exT, qT);
+    while (nextSample < changesAt && changesAt !== Infinity) {
+      sample(nextSample);
+      nextSample += sampleEvery;
+    }
     if (exT <= qT && exT <= stDeliver) {
       // The exchange applies one message of recorded data.
       const end = nextMessageEnd(exRow);
@@ -311,11 +330,6 @@ export function runBacktest(plan: Plan, batch: EventBatch, options: BacktestOpti
       const feed = batch.market[end] ?? 0;
       exchange.settle(feed, batch.exchTs[end] ?? exT);
       deliverReports();
-      const t = batch.exchTs[end] ?? exT;
-      while (t >= nextSample) {
-        sample(nextSample);
-        nextSample += sampleEvery;
-      }
       exRow = end + 1;
       if (exRow >= nextProgress) {
         options.onProgress?.(exRow - firstRow, endRow - firstRow);
@@ -347,6 +361,7 @@ export function runBacktest(plan: Plan, batch: EventBatch, options: BacktestOpti
     fills,
     marks,
     orders,
+    quotedQty,
     events: endRow - firstRow,
     fromNs: batch.exchTs[firstRow] ?? 0,
     toNs: lastT,

@@ -70,16 +70,30 @@ export class MidPath {
   readonly endNs: number;
 
   constructor(marks: readonly MarkSample[], fills: readonly FillRecord[], market: number) {
-    const obs: Array<{ t: number; mid: number; order: number }> = [];
-    for (const f of fills) if (f.market === market) obs.push({ t: f.tNs, mid: f.mid, order: 0 });
-    // A sample at the same time as a fill is taken after that time's events: it sorts last.
-    for (const s of marks) obs.push({ t: s.tNs, mid: s.mids[market] ?? NaN, order: 1 });
-    obs.sort((a, b) => a.t - b.t || a.order - b.order);
-    this.times = Float64Array.from(obs, (o) => o.t);
-    this.mids = Float64Array.from(obs, (o) => o.mid);
-    let end = -Infinity;
-    for (const s of marks) end = Math.max(end, s.tNs);
-    this.endNs = end;
+    const own = fills.filter((f) => f.market === market);
+    if (!isSorted(own)) own.sort((a, b) => a.tNs - b.tNs);
+    const sampled = isSorted(marks) ? marks : [...marks].sort((a, b) => a.tNs - b.tNs);
+    const n = own.length + sampled.length;
+    this.times = new Float64Array(n);
+    this.mids = new Float64Array(n);
+    // Merge the two time-ordered lists; a sample at the same time as a fill is taken after that
+    // time's events, so it goes last.
+    let i = 0;
+    let k = 0;
+    for (let o = 0; o < n; o++) {
+      const f = own[i];
+      const s = sampled[k];
+      if (f && (!s || f.tNs <= s.tNs)) {
+        this.times[o] = f.tNs;
+        this.mids[o] = f.mid;
+        i++;
+      } else if (s) {
+        this.times[o] = s.tNs;
+        this.mids[o] = s.mids[market] ?? NaN;
+        k++;
+      }
+    }
+    this.endNs = sampled.length > 0 ? (sampled[sampled.length - 1]?.tNs ?? -Infinity) : -Infinity;
   }
 
   /** The mid as of `tNs`; NaN before the first observation or after the run's last sample. */
@@ -95,6 +109,11 @@ export class MidPath {
     }
     return lo === 0 ? NaN : (this.mids[lo - 1] ?? NaN);
   }
+}
+
+function isSorted(list: ReadonlyArray<{ tNs: number }>): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i]?.tNs ?? 0) < (list[i - 1]?.tNs ?? 0)) return false;
+  return true;
 }
 
 /** Plan market count implied by the records: the widest sample, or the highest fill market index + 1. */

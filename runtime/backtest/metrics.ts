@@ -20,8 +20,13 @@ export { CRYPTO_CALENDAR, EQUITY_CALENDAR, type TradingCalendar } from './metric
 export { DEFAULT_MARKOUT_HORIZONS_NS, type MarkoutStats } from './metrics-markouts.js';
 
 export interface MetricsInput {
-  /** The run's samples, in time order; the first is taken as the start of the run (PnL 0). */
+  /** The run's samples, in time order. */
   marks: readonly MarkSample[];
+  /**
+   * When the run started (ns, flat with PnL 0): the first return runs from it to the first sample,
+   * and the span from it to the last. Default: the first sample's time (the run starts there).
+   */
+  startNs?: number;
   fills: readonly FillRecord[];
   /** Order counts from the engine, for the fill ratio by orders. */
   orders?: OrderCounts;
@@ -67,7 +72,7 @@ export interface MarketMetrics {
 
 export interface BacktestMetrics {
   samples: number;
-  /** Last sample time − first sample time. */
+  /** Last sample time − start (startNs, or the first sample's time). */
   spanNs: number;
   /** Median gap between samples; null with fewer than two sample times. */
   intervalNs: number | null;
@@ -128,18 +133,24 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const n = marks.length;
   const first = marks[0];
   const last = marks[n - 1];
-  const spanNs = first && last ? last.tNs - first.tNs : 0;
+  // A start before the first sample is one more sample: flat, PnL 0, no mids (no quotes).
+  const start = input.startNs;
+  const series: readonly MarkSample[] =
+    first && start !== undefined && start < first.tNs
+      ? [{ tNs: start, mids: first.mids.map(() => NaN), positions: first.positions.map(() => 0), pnl: 0, scenario: first.scenario, quoteBid: [], quoteAsk: [] }, ...marks]
+      : marks;
+  const spanNs = last ? last.tNs - (series[0]?.tNs ?? last.tNs) : 0;
   const intervalNs = nominalIntervalNs(marks);
   const periodsPerYear = intervalNs ? tradingSecondsPerYear(calendar) / (intervalNs / NS_PER_SECOND) : null;
   const pnlQuote = last?.pnl ?? 0;
   const annualisedPnlQuote = spanNs > 0 ? finiteOrNull((pnlQuote * tradingSecondsPerYear(calendar)) / (spanNs / NS_PER_SECOND)) : null;
-  if (n < 2) warnings.push(`${n} sample${n === 1 ? '' : 's'}: no returns, so no Sharpe, Sortino or Calmar`);
   const badPnl = marks.filter((s) => !Number.isFinite(s.pnl)).length;
   if (badPnl > 0) warnings.push(`${badPnl} samples have no finite PnL; they are left out of drawdowns`);
 
-  const returns = intervalReturns(marks, intervalNs);
+  const returns = intervalReturns(series, intervalNs);
+  if (returns.length < 2) warnings.push(`${n} sample${n === 1 ? '' : 's'}, ${returns.length} return${returns.length === 1 ? '' : 's'}: too few for a Sharpe ratio`);
   const ratios = riskRatios(returns, marks, periodsPerYear);
-  const dd = drawdown(marks, input.capitalQuote);
+  const dd = drawdown(series, input.capitalQuote);
   const inventoryRiskQuote = inventoryRisk(marks);
 
   const count = marketCount(marks, fills);

@@ -68,6 +68,8 @@ export function summarise({ result, dayEpochMs, settings }: SummaryInput): FullR
     marks,
     fills,
     orders: result.orders,
+    quotedQty: result.quotedQty,
+    startNs: result.fromNs,
     calendar: equities ? EQUITY_CALENDAR : CRYPTO_CALENDAR,
     marketAliases: aliases,
     positionLimits: plan.markets.map((m) => positionLimit(result, m.alias)),
@@ -75,7 +77,8 @@ export function summarise({ result, dayEpochMs, settings }: SummaryInput): FullR
 
   // The identity the attribution promises, checked on every run: parts add up to the total.
   const parts = attribution.spreadCapture + attribution.inventory + attribution.fees + attribution.hedging;
-  const scale = Math.max(1, Math.abs(attribution.total), ...fills.map((f) => Math.abs(f.price * f.qty)));
+  let scale = Math.max(1, Math.abs(attribution.total));
+  for (const f of fills) scale = Math.max(scale, Math.abs(f.price * f.qty));
   if (Math.abs(parts - attribution.total) > 1e-9 * scale) {
     throw new Error(`PnL attribution does not add up: parts ${parts} vs total ${attribution.total}`);
   }
@@ -114,7 +117,7 @@ export function summarise({ result, dayEpochMs, settings }: SummaryInput): FullR
       halted: engine.riskState === 'halted',
     },
     pnlPerInventoryRisk: metrics.pnlPerInventoryRisk,
-    quoteUptime: Object.fromEntries(metrics.markets.map((m) => [m.alias, m.quoteUptime.bothSides])),
+    quoteUptime: Object.fromEntries(metrics.markets.filter((m) => plan.quotes.some((q) => q.market === m.alias)).map((m) => [m.alias, m.quoteUptime.bothSides])),
     scenarioShare: metrics.scenarioShare,
     turnover: { notional: metrics.turnover.notionalQuote, perHour: metrics.turnover.notionalPerHourQuote },
     settings,

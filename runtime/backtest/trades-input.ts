@@ -1,4 +1,4 @@
-// Reads the records of a run file ({ fills, marks, … } as JSON) into FillRecords and MarkSamples,
+// Reads the records of a run file ({ fills, marks, dayEpochMs?, markets?, … } as JSON) into FillRecords and MarkSamples,
 // refusing malformed input with the JSON path of the first problem. JSON has no NaN: a null where
 // the records allow NaN (a missing mid, an unquoted side, an empty book side) reads back as NaN.
 // Other top-level fields of the run file are the backtester's business and are not read here.
@@ -14,6 +14,8 @@ export interface RunRecords {
   marks: MarkSample[];
   /** Start of the data's day (ms since the epoch), when the run file says: fill times are ns after it. */
   dayEpochMs: number | null;
+  /** Plan market aliases by index (the run file's `markets`), when it has them. */
+  marketAliases: string[] | null;
 }
 
 export function parseRunRecords(value: unknown): RunRecords {
@@ -40,7 +42,9 @@ export function parseRunRecords(value: unknown): RunRecords {
   }
   const day = root.dayEpochMs;
   if (day !== undefined && (typeof day !== 'number' || !Number.isFinite(day))) fail('dayEpochMs', `expected a number of ms since 1970, got ${show(day)}`);
-  return { fills, marks, dayEpochMs: typeof day === 'number' ? day : null };
+  const aliases = root.markets === undefined ? null : array(root.markets, 'markets').map((a, m) => string(a, `markets[${m}]`));
+  if (aliases && width >= 0 && aliases.length !== width) fail('markets', `names ${aliases.length} market${aliases.length === 1 ? '' : 's'}, but the samples have ${width}`);
+  return { fills, marks, dayEpochMs: typeof day === 'number' ? day : null, marketAliases: aliases };
 }
 
 function readFill(v: unknown, at: string): FillRecord {
