@@ -106,6 +106,8 @@ export class Engine {
   private smoothedAt: Float64Array;
   private adaptNextNs: number[];
   private forceQuote = true;
+  /** Something the plan reads changed since the last evaluation. */
+  private dirty = false;
   private pendingCancelAll: string | undefined;
   readonly explanations: Explanation[] = [];
   private explanationCount = 0;
@@ -212,6 +214,10 @@ export class Engine {
       // The offset lets benchmarks replay one recording many times on a clock that keeps going forward.
       const t = (exchTs[i] ?? 0) + timeOffsetNs;
       this.stats.events++;
+      // Only messages that change what the plan reads are worth an evaluation: tickers (kept for
+      // validation) and markets the plan does not use are not.
+      const k0 = kind[i] ?? 0;
+      if ((m >= 0 && k0 !== EventKind.Ticker && k0 !== EventKind.TradingHalt) || k0 === EventKind.Calendar) this.dirty = true;
       if (applyBook) {
         const k = kind[i] ?? 0;
         if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) applyBook(batch, i);
@@ -269,7 +275,10 @@ export class Engine {
           }
         }
       }
-      if (((flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0) this.evaluate(t);
+      if (((flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0 && this.dirty) {
+        this.dirty = false;
+        this.evaluate(t);
+      }
     }
   }
 
