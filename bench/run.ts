@@ -12,6 +12,7 @@ import { benchCompile } from './compile.js';
 import { benchData } from './data.js';
 import { benchEngine } from './engine.js';
 import { run as runSignals } from './signals.js';
+import { benchSweep } from './sweep.js';
 
 export interface BenchContext {
   /** The package root: rulesets/, dist/ and package.json live here. */
@@ -30,6 +31,7 @@ const modules: Record<string, BenchModule> = {
   signals: (ctx) => runSignals((line) => process.stdout.write(`${line}\n`)),
   engine: benchEngine,
   as2008: benchAS2008,
+  sweep: benchSweep,
 };
 
 /** Three significant digits for times; rates in compact exponent form (1.2e5 lines/s). */

@@ -14,9 +14,9 @@ import { parseFees } from '../runtime/backtest/fees.js';
 import { parseLatency } from '../runtime/backtest/latency.js';
 import { parseQueueModel } from '../runtime/backtest/queue.js';
 import { Random } from '../runtime/backtest/random.js';
-import { runSweep, type SweepOutcome } from '../runtime/backtest/sweep.js';
+import { runSweep, type SweepOutcome, type SweepRun } from '../runtime/backtest/sweep.js';
 import { DEFAULT_MAX_POINTS, describePoint, GridError, gridPoints, parseGrid, variantPlan, withParamValues, type SweepGrid, type SweepPoint } from '../runtime/backtest/sweep-grid.js';
-import { describeLatency, type PartSummary, type SweepJob, type SweepPart } from '../runtime/backtest/sweep-job.js';
+import { countRows, describeLatency, splitWindow, type PartSummary, type SweepJob, type SweepPart } from '../runtime/backtest/sweep-job.js';
 import { isSweepMetric, METRIC_INFO, metricValue, overfittingWarning, rankSweep, SWEEP_METRICS, type SweepMetric, type SweepRanking } from '../runtime/backtest/sweep-rank.js';
 import { bindMarkets, BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
@@ -57,7 +57,7 @@ export function registerSweep(program: Command): void {
     .option('--top <n>', 'rows to print (0: all)', '20')
     .option('--split <share>', 'share of the window, by time, that is in sample (the rest is out of sample)', '0.7')
     .option('--workers <n>', 'worker threads (default: the available cores, at most one per point)')
-    .option('--max-points <n>', `run grids larger than ${DEFAULT_MAX_POINTS.toLocaleString('en-US')} points`)
+    .option('--max-points <n>', `the most points a grid may have (default: ${DEFAULT_MAX_POINTS.toLocaleString('en-US')})`)
     .option('--market <alias=venue:symbol...>', 'bind a plan market to a market of the data explicitly')
     .option('--from <time>', 'start of the window: ISO time or seconds from the data start (120s)')
     .option('--to <time>', 'end of the window, same forms')
@@ -126,32 +126,11 @@ async function sweep(file: string, opts: SweepCliOptions): Promise<number> {
   }
 
   // ---- data, window, parts ----
-  let batch: EventBatch;
-  let cacheDir: string | undefined;
-  try {
-    const loading = new Progress('loading', 1);
-    const opened = await openData(opts.data, { cache: opts.cache !== false, onProgress: (p) => loading.update(p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 0, p.phase) });
-    loading.done();
-    batch = opened.batch;
-    // The workers read the cache this load wrote (or found), wherever it is.
-    if (opened.cacheFile !== undefined) cacheDir = path.dirname(opened.cacheFile);
-  } catch (err) {
-    if (err instanceof DataError) return fail(err.message);
-    throw err;
-  }
-  if (batch.length === 0) return fail('the data holds no events');
-  let parts: SweepPart[];
-  try {
-    const window = parseWindow(opts.from, opts.to, batch);
-    const binding = bindMarkets(plan, batch.markets, markets);
-    for (const note of binding.notes) process.stderr.write(`quoin sweep: note: ${note}\n`);
-    parts = splitWindow(batch, window, split);
-  } catch (err) {
-    if (err instanceof BindingError || err instanceof RangeError) return fail(err.message);
-    throw err;
-  }
-  const partEvents = parts.map((p) => countRows(batch, p));
-  const dayEpochMs = batch.dayEpochMs;
+  // The main thread loads the data once: to refuse bad data, windows and bindings before any worker
+  // starts, and to warm the cache the workers read. Its events are not kept for the run.
+  const prepared = await prepareData(plan, opts, markets, split);
+  if (typeof prepared === 'string') return fail(prepared);
+  const { parts, partEvents, dayEpochMs, cacheDir } = prepared;
 
   const job: SweepJob = {
     plan,
@@ -166,12 +145,18 @@ async function sweep(file: string, opts: SweepCliOptions): Promise<number> {
 
   // ---- run ----
   const progress = new Progress('sweep', 1);
-  const run = await runSweep({
-    job,
-    tasks,
-    ...(workers !== undefined ? { workers } : {}),
-    onProgress: (p) => progress.update(p.fraction, `${p.done}/${p.total} points${p.failed > 0 ? `, ${p.failed} failed` : ''}`),
-  });
+  let run: SweepRun;
+  try {
+    run = await runSweep({
+      job,
+      tasks,
+      ...(workers !== undefined ? { workers } : {}),
+      onProgress: (p) => progress.update(p.fraction, `${p.done}/${p.total} points${p.failed > 0 ? `, ${p.failed} failed` : ''}`),
+    });
+  } catch (err) {
+    progress.done();
+    return fail((err as Error).message);
+  }
   progress.done();
 
   // ---- rank and report ----
@@ -185,7 +170,7 @@ async function sweep(file: string, opts: SweepCliOptions): Promise<number> {
   const label = (index: number): string => describePoint(points[index]?.values ?? {});
   const warning = overfittingWarning(ranking.overfitting, label, fmt);
   const failures = run.outcomes.filter((o): o is Extract<SweepOutcome, { ok: false }> => !o.ok);
-  for (const f of failures) process.stderr.write(`quoin sweep: point ${f.index + 1} (${label(f.index)}) failed: ${f.error}\n`);
+  for (const f of failures) process.stderr.write(`quoin sweep: point ${label(f.index)} failed: ${f.error}\n`);
 
   const iso = (tNs: number): string => new Date(dayEpochMs + tNs / 1e6).toISOString();
   const windows = parts.map((p, k) => ({ name: p.name, from: iso(p.fromNs), to: iso(p.toNs), hours: hours[k] ?? 0, events: partEvents[k] ?? 0 }));
@@ -221,42 +206,44 @@ async function sweep(file: string, opts: SweepCliOptions): Promise<number> {
   return failures.length > 0 ? 2 : 0;
 }
 
+interface PreparedData {
+  parts: SweepPart[];
+  partEvents: number[];
+  dayEpochMs: number;
+  /** The folder of the cache file this load wrote or found, for the workers. */
+  cacheDir: string | undefined;
+}
+
+/** The windows of the run, or the one-line reason the data cannot be swept. */
+async function prepareData(plan: Plan, opts: SweepCliOptions, markets: Record<string, string>, split: number): Promise<PreparedData | string> {
+  let batch: EventBatch;
+  let cacheDir: string | undefined;
+  try {
+    const loading = new Progress('loading', 1);
+    const opened = await openData(opts.data, { cache: opts.cache !== false, onProgress: (p) => loading.update(p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 0, p.phase) });
+    loading.done();
+    batch = opened.batch;
+    if (opened.cacheFile !== undefined) cacheDir = path.dirname(opened.cacheFile);
+  } catch (err) {
+    if (err instanceof DataError) return err.message;
+    throw err;
+  }
+  if (batch.length === 0) return 'the data holds no events';
+  try {
+    const window = parseWindow(opts.from, opts.to, batch);
+    const binding = bindMarkets(plan, batch.markets, markets);
+    for (const note of binding.notes) process.stderr.write(`quoin sweep: note: ${note}\n`);
+    const parts = splitWindow(batch, window, split);
+    return { parts, partEvents: parts.map((p) => countRows(batch, p)), dayEpochMs: batch.dayEpochMs, cacheDir };
+  } catch (err) {
+    if (err instanceof BindingError || err instanceof RangeError) return err.message;
+    throw err;
+  }
+}
+
 /** NaN and ±Infinity become null (JSON has neither). */
 function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
-}
-
-/**
- * In-sample part: the first `split` of the window's time; out-of-sample: the rest. Both ends are
- * included by runBacktest, so the in-sample part stops 1 ns before the split.
- */
-function splitWindow(batch: EventBatch, window: { fromNs?: number; toNs?: number }, split: number): SweepPart[] {
-  const from = window.fromNs ?? batch.exchTs[0] ?? 0;
-  const to = window.toNs ?? batch.exchTs[batch.length - 1] ?? 0;
-  const at = Math.floor(from + split * (to - from));
-  const parts = [
-    { name: 'in-sample', fromNs: from, toNs: at - 1 },
-    { name: 'out-of-sample', fromNs: at, toNs: to },
-  ];
-  for (const p of parts) {
-    if (p.toNs < p.fromNs || countRows(batch, p) === 0) throw new RangeError(`the ${p.name} part of the window holds no events; change --split or the window`);
-  }
-  return parts;
-}
-
-function countRows(batch: EventBatch, part: SweepPart): number {
-  return lowerBound(batch.exchTs, part.toNs + 1) - lowerBound(batch.exchTs, part.fromNs);
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((a[mid] ?? 0) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -320,7 +320,16 @@ function display(amount: number, unit: string): string {
 
 /** A canonical value shown in a unit (for bounds in messages). */
 function inUnit(canonical: number, param: Param, unit: string): string {
-  if (unit === '' || familyOf(param).kind === 'asset') return display(tidy(canonical), unit);
+  const kind = familyOf(param).kind;
+  if (unit === '' || kind === 'asset') return display(tidy(canonical), unit);
+  if (kind === 'duration') {
+    // The largest unit that gives a whole number: 1h, 90s, 500ms.
+    for (const u of ['d', 'h', 'm', 's', 'ms']) {
+      const n = tidy(canonical / (DURATION_SECONDS[u] ?? 1));
+      if (Number.isInteger(n) && n !== 0) return display(n, u);
+    }
+    return display(tidy(canonical), 's');
+  }
   return display(tidy(canonical / toCanonical(1, unit)), unit);
 }
 
@@ -364,13 +373,11 @@ function parseAxis(param: Param, text: string, plan: Plan, maxPoints: number): S
     const factor = family.kind === 'asset' || unit === '' ? 1 : toCanonical(1, unit);
     const a = lo.amount;
     const b = lo.unit === hi.unit ? hi.amount : tidy(hi.canonical / factor);
-    values = Array.from({ length: n }, (_, i) => {
-      if (n === 1) return a;
-      if (i === 0) return a;
-      if (i === n - 1) return b;
-      const t = i / (n - 1);
-      return tidy(spacing === 'log' ? a * Math.pow(b / a, t) : a + (b - a) * t);
-    }).map((amount) => valueOf(param, amount, unit, integer));
+    const exact = Array.from({ length: n }, (_, i) => {
+      const t = n === 1 ? 0 : i / (n - 1);
+      return spacing === 'log' ? a * Math.pow(b / a, t) : a + (b - a) * t;
+    });
+    values = roundInterior(exact, a, b).map((amount) => valueOf(param, amount, unit, integer));
   } else {
     values = text.split('|').map((t) => {
       const w = parseWritten(t, param);
@@ -386,18 +393,30 @@ function parseAxis(param: Param, text: string, plan: Plan, maxPoints: number): S
     seen.add(k);
     return true;
   });
-  if (typeof param.value === 'boolean' ? family.kind !== 'bool' : family.kind === 'bool') throw new GridError(`${param.name} has a ${typeof param.value} value; the grid's values do not fit it`);
   const bounds = param.bounds;
   if (bounds) {
-    for (const v of values) {
-      if (typeof v.value !== 'number') continue;
-      if (v.value < bounds.lo || v.value > bounds.hi) {
-        const unit = preferredUnitFor(v, param);
-        throw new GridError(`${param.name} = ${v.display} is outside its approved bounds [${inUnit(bounds.lo, param, unit)}, ${inUnit(bounds.hi, param, unit)}] in ${plan.strategy.name}; sweeping outside approved bounds is refused (change the bounds in the rule set and have them approved)`);
-      }
+    const outside = values.filter((v) => typeof v.value === 'number' && (v.value < bounds.lo || v.value > bounds.hi));
+    const first = outside[0];
+    if (first) {
+      const unit = preferredUnitFor(first, param);
+      const shown = outside.slice(0, 3).map((v) => v.display).join(', ') + (outside.length > 3 ? `, … (${outside.length} values)` : '');
+      throw new GridError(`${param.name}=${text} goes outside its approved bounds [${inUnit(bounds.lo, param, unit)}, ${inUnit(bounds.hi, param, unit)}] in ${plan.strategy.name}: ${shown}; sweeping outside approved bounds is refused (change the bounds in the rule set and have them approved)`);
     }
   }
   return { param: param.name, spacing, values };
+}
+
+/**
+ * Range points as people write them: the ends exactly as given, the points between with 4
+ * significant digits (928.3, not 928.317766723), or more where 4 would merge neighbours.
+ */
+function roundInterior(exact: number[], a: number, b: number): number[] {
+  const last = exact.length - 1;
+  for (let digits = 4; digits < 12; digits++) {
+    const out = exact.map((x, i) => (i === 0 ? a : i === last ? b : Number(x.toPrecision(digits))));
+    if (new Set(out).size === new Set(exact.map(tidy)).size) return out;
+  }
+  return exact.map((x, i) => (i === 0 ? a : i === last ? b : tidy(x)));
 }
 
 /** The unit a value was written in, to show bounds in the same one. */

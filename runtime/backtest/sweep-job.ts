@@ -86,3 +86,36 @@ export function runSweepPoint(job: SweepJob, batch: EventBatch, task: SweepTask,
     return summary;
   });
 }
+
+/**
+ * In-sample part: the first `split` of the window's time; out-of-sample: the rest. Both ends are
+ * included by runBacktest, so the in-sample part stops 1 ns before the split.
+ */
+export function splitWindow(batch: EventBatch, window: { fromNs?: number; toNs?: number }, split: number): SweepPart[] {
+  const from = window.fromNs ?? batch.exchTs[0] ?? 0;
+  const to = window.toNs ?? batch.exchTs[batch.length - 1] ?? 0;
+  const at = Math.floor(from + split * (to - from));
+  const parts = [
+    { name: 'in-sample', fromNs: from, toNs: at - 1 },
+    { name: 'out-of-sample', fromNs: at, toNs: to },
+  ];
+  for (const p of parts) {
+    if (p.toNs < p.fromNs || countRows(batch, p) === 0) throw new RangeError(`the ${p.name} part of the window holds no events; change --split or the window`);
+  }
+  return parts;
+}
+
+export function countRows(batch: EventBatch, part: SweepPart): number {
+  return lowerBound(batch.exchTs, part.toNs + 1) - lowerBound(batch.exchTs, part.fromNs);
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((a[mid] ?? 0) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -138,7 +138,7 @@ export function overfittingWarning(check: OverfittingCheck, label: (index: numbe
   if (check.rankRule === 'fail') {
     reasons.push(check.outOfSample === null
       ? `it has no out-of-sample ${name}`
-      : `it ranks ${check.oosRank} of ${check.ranked} out of sample, outside the top quartile (1–${check.topQuartile})`);
+      : `it ranks ${check.oosRank} of ${check.ranked} out of sample, outside the top quartile (${check.topQuartile === 1 ? 'rank 1' : `ranks 1–${check.topQuartile}`})`);
   }
   if (check.decayRule === 'fail' && !(check.rankRule === 'fail' && check.outOfSample === null)) {
     reasons.push(check.outOfSample === null
