@@ -4,6 +4,7 @@ import { registerBacktest } from './backtest-command.js';
 import { registerCheck, registerCompile } from './compile-commands.js';
 import { registerRun } from './run-command.js';
 import { registerSimulate } from './simulate-command.js';
+import { registerStress } from './stress-command.js';
 import { registerSweep } from './sweep-command.js';
 import { registerTrades } from './trades-command.js';
 import { version } from './version.js';
@@ -23,6 +24,7 @@ registerSimulate(program);
 registerBacktest(program);
 registerTrades(program);
 registerSweep(program);
+registerStress(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -30,6 +30,11 @@ export interface BacktestOptions {
   toNs?: number;
   /** Interval of MarkSamples (default 1 s of event time). */
   sampleEveryNs?: number;
+  /**
+   * Extra delay (ns) before the strategy sees each row, on top of the feed latency — how a latency
+   * spike from runtime/stress reaches the strategy. Read at the row that ends each message.
+   */
+  feedDelayNs?: Float64Array;
   /** Called now and then with the share of rows done. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -205,7 +210,8 @@ export function runBacktest(plan: Plan, batch: EventBatch, options: BacktestOpti
     stEnd = nextMessageEnd(stRow);
     const x = batch.exchTs[stEnd] ?? 0;
     // A feed is one ordered stream: a message never overtakes the one before it.
-    stDeliver = Math.max(Number.isFinite(stDeliver) ? stDeliver : -Infinity, x + latency.feed.sample(x));
+    const extra = options.feedDelayNs?.[stEnd] ?? 0;
+    stDeliver = Math.max(Number.isFinite(stDeliver) ? stDeliver : -Infinity, x + latency.feed.sample(x) + extra);
   };
   scheduleStrategyMessage();
 
