@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAS2008 } from './as2008.js';
+import { benchBacktest } from './backtest.js';
 import { benchCompile } from './compile.js';
 import { benchData } from './data.js';
 import { benchEngine } from './engine.js';
@@ -30,6 +31,7 @@ const modules: Record<string, BenchModule> = {
   data: benchData,
   signals: (ctx) => runSignals((line) => process.stdout.write(`${line}\n`)),
   engine: benchEngine,
+  backtest: benchBacktest,
   as2008: benchAS2008,
   sweep: benchSweep,
 };
