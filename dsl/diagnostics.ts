@@ -2,6 +2,7 @@
 // a title, what it means, and an example that triggers it. docs/dsl.md's error list is generated from
 // this table (npm run gen:docs), and tests/compiler/catalogue.test.ts compiles every example and
 // checks that it yields its code — so an entry cannot exist without a way to trigger it.
+import type { EnvelopeBody } from '../schemas/generated/api.js';
 import type { Diagnostic, SourceRange } from '../schemas/generated/diagnostic.js';
 
 export type Severity = Diagnostic['severity'];
@@ -12,6 +13,8 @@ export interface CatalogueEntry {
   explanation: string;
   /** A complete source file that yields this code. */
   example: string;
+  /** Envelope codes (Q6xxx): the risk envelope the example is checked against. */
+  envelope?: Array<EnvelopeBody & { scope: string }>;
 }
 
 /** A small valid strategy around `body`, for the examples. */
@@ -357,6 +360,28 @@ export const catalogue = {
     title: 'Internal compiler error',
     explanation: 'The compiler failed unexpectedly. This is a compiler bug; the message says where. Please report it with the source file.',
     example: '',
+  },
+  // ---- Q6xxx: the risk manager's envelope (compiler/envelope.ts, checked before approval) ----
+  Q6001: {
+    severity: 'error',
+    title: 'Limit exceeds the risk envelope',
+    explanation: 'At its worst case (the largest value any scenario override or adaptation can give it) this limit allows more position, notional, daily loss or drawdown than the risk manager\'s envelope. Tighten the limit or the bounds of the params it uses, or ask the risk manager to widen the envelope.',
+    example: exampleStrategy(`${quote}\n${risk}`),
+    envelope: [{ scope: 'global', maxPosition: 0.25 }],
+  },
+  Q6002: {
+    severity: 'error',
+    title: 'No limit bounds what the envelope caps',
+    explanation: 'The envelope caps a quantity (a position, the notional, the daily loss or the drawdown) that no limit of the rule set bounds. Add a risk rule for it no looser than the envelope.',
+    example: exampleStrategy(`${quote}\n${risk}`),
+    envelope: [{ scope: 'global', maxDailyLoss: 500 }],
+  },
+  Q6003: {
+    severity: 'error',
+    title: 'Param bounds outside the envelope',
+    explanation: 'The risk manager allows this param only inside a range, and the param\'s declared bounds (or its value, when it has none) reach outside it. Narrow the bounds with in [lo, hi].',
+    example: exampleStrategy(`${quote}\n${risk}`),
+    envelope: [{ scope: 'global', paramBounds: { base_spread: { lo: 0.0005, hi: 0.003 } } }],
   },
 } satisfies Record<string, CatalogueEntry>;
 

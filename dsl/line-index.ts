@@ -41,6 +41,12 @@ export class LineIndex {
     return { line, col: o - (this.starts[line - 1] ?? 0) + 1, offset: o };
   }
 
+  /** Offset of a 1-based line and column (clamped to the source). */
+  offsetOf(line: number, col: number): number {
+    const start = this.starts[Math.max(0, Math.min(line, this.starts.length) - 1)] ?? 0;
+    return Math.max(0, Math.min(start + col - 1, this.source.length));
+  }
+
   range(start: number, end: number): SourceRange {
     return { start: this.position(start), end: this.position(Math.max(start, end)) };
   }

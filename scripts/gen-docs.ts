@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtins, signature, type ArgAccepts, type ArgSpec, type BuiltinSpec } from '../compiler/builtins.js';
+import { checkEnvelope, type EnvelopeLimits } from '../compiler/envelope.js';
 import { compile } from '../compiler/program.js';
 import { catalogue, type CatalogueEntry } from '../dsl/diagnostics.js';
 
@@ -135,6 +136,7 @@ const families: Record<string, string> = {
   '3': 'Types and units (Q3xxx)',
   '4': 'Rules and limits (Q4xxx)',
   '5': 'Plan and internal errors (Q5xxx)',
+  '6': 'Risk envelope (Q6xxx), checked when a version is approved',
 };
 
 function diagnosticsSection(): string {
@@ -157,7 +159,8 @@ function diagnosticsSection(): string {
       out.push('', `### ${f}`);
     }
     out.push('', `#### ${code}: ${e.title}`, '', `*${e.severity}.* ${e.explanation}`);
-    if (e.example.trim() !== '') out.push('', ...exampleBlock(code, e.example, boilerplate));
+    if (e.envelope) out.push('', `Against the envelope \`${JSON.stringify(e.envelope)}\`:`);
+    if (e.example.trim() !== '') out.push('', ...exampleBlock(code, e.example, boilerplate, e.envelope));
   }
   return out.join('\n');
 }
@@ -179,9 +182,10 @@ function linesOf(text: string): string[] {
  * those a diagnostic of its code points at, the blocks around them, and whole blocks whose opening
  * line is interesting. The message the compiler gives follows.
  */
-function exampleBlock(code: string, example: string, boilerplate: Set<string>): string[] {
+function exampleBlock(code: string, example: string, boilerplate: Set<string>, envelope?: EnvelopeLimits[]): string[] {
   const lines = linesOf(example);
-  const result = compile(example, { file: 'example.quoin' });
+  const compiled = compile(example, { file: 'example.quoin' });
+  const result = envelope && compiled.plan ? { diagnostics: checkEnvelope(compiled.plan, example, envelope) } : compiled;
   // The diagnostic to show: the first on a line of the example's own, else the first (Q4010 also
   // fires on the shared params, which is not what its example is about).
   const hits = result.diagnostics.filter((d) => d.code === code);

@@ -2,6 +2,7 @@
 // exists that nothing can trigger, and the docs' examples (generated from it) stay true.
 import { describe, expect, it, vi } from 'vitest';
 import { catalogue, type DiagnosticCode } from '../../dsl/diagnostics.js';
+import { checkEnvelope } from '../../compiler/envelope.js';
 import { compile } from '../../compiler/program.js';
 
 // Codes no source text can trigger: tested below (Q5001, Q5002) and in tests/cli (Q1009, unreadable files).
@@ -10,6 +11,18 @@ const internal = new Set<DiagnosticCode>(['Q1009', 'Q5001', 'Q5002']);
 describe('diagnostics catalogue', () => {
   for (const [code, entry] of Object.entries(catalogue) as Array<[DiagnosticCode, (typeof catalogue)[DiagnosticCode]]>) {
     if (internal.has(code)) continue;
+    const envelope = 'envelope' in entry ? entry.envelope : undefined;
+    if (envelope) {
+      // Envelope codes come from checking a valid plan against a risk manager's envelope.
+      it(`${code} ${entry.title}`, () => {
+        const result = compile(entry.example, { file: 'example.quoin' });
+        expect(result.plan, 'the example of an envelope code must compile').toBeDefined();
+        const found = checkEnvelope(result.plan as NonNullable<typeof result.plan>, entry.example, envelope);
+        expect(found.map((d) => d.code)).toContain(code);
+        for (const d of found.filter((x) => x.code === code)) expect(d.severity).toBe(entry.severity);
+      });
+      continue;
+    }
     it(`${code} ${entry.title}`, () => {
       const result = compile(entry.example, { file: 'example.quoin' });
       const hits = result.diagnostics.filter((d) => d.code === code);
@@ -21,7 +34,7 @@ describe('diagnostics catalogue', () => {
 
   it('every code is unique, well formed and documented', () => {
     for (const [code, entry] of Object.entries(catalogue)) {
-      expect(code).toMatch(/^Q[1-5]\d{3}$/);
+      expect(code).toMatch(/^Q[1-6]\d{3}$/);
       expect(entry.title.length).toBeGreaterThan(3);
       expect(entry.explanation.length).toBeGreaterThan(20);
     }
