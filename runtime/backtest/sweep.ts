@@ -4,11 +4,9 @@
 // number of workers or on which worker ran which point. A worker that dies (an uncaught error, an
 // out-of-memory exit) costs only the point it was running: that point is reported failed and a new
 // worker takes over the rest.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { locateWorker, startWorker, type WorkerEntry } from '../worker-threads.js';
 import type { PartSummary, SweepJob, SweepTask, WorkerToMain } from './sweep-job.js';
 
 export interface SweepProgress {
@@ -44,7 +42,7 @@ export interface SweepRun {
 }
 
 /** How to start the worker: a JavaScript module, or a TypeScript source booted through tsx. */
-export type SweepWorkerEntry = { kind: 'module'; url: URL } | { kind: 'tsx'; url: URL };
+export type SweepWorkerEntry = WorkerEntry;
 
 /**
  * Where the worker module is, wherever this code runs:
@@ -54,19 +52,7 @@ export type SweepWorkerEntry = { kind: 'module'; url: URL } | { kind: 'tsx'; url
  *  - runtime/backtest/sweep.ts (tsx, vitest): ./sweep-worker.ts, booted through tsx (a dev dependency).
  */
 export function locateSweepWorker(base: string | URL = import.meta.url): SweepWorkerEntry {
-  const candidates = [new URL('./sweep-worker.js', base), new URL('./runtime/backtest/sweep-worker.js', base)];
-  for (const url of candidates) if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { kind: 'module', url };
-  const source = new URL('./sweep-worker.ts', base);
-  if (source.protocol === 'file:' && existsSync(fileURLToPath(source))) return { kind: 'tsx', url: source };
-  throw new Error(`cannot find the sweep worker module next to ${String(base)} (run npm run build)`);
-}
-
-function startWorker(entry: SweepWorkerEntry, job: SweepJob): Worker {
-  if (entry.kind === 'module') return new Worker(entry.url, { workerData: job });
-  // Node cannot load .ts in a worker by itself: register tsx's loader inside the thread first.
-  const tsx = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const boot = `require(${JSON.stringify(tsx)}).register(); import(${JSON.stringify(entry.url.href)});`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return locateWorker(base, 'sweep-worker', 'runtime/backtest');
 }
 
 export async function runSweep(options: SweepRunOptions): Promise<SweepRun> {
