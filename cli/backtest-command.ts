@@ -6,7 +6,9 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runBacktest, type BacktestOptions } from '../runtime/backtest/backtest.js';
 import { parseFees } from '../runtime/backtest/fees.js';
-import { parseLatency, parseDurationNs } from '../runtime/backtest/latency.js';
+import { parseLatency } from '../runtime/backtest/latency.js';
+import { describeLatency } from '../runtime/backtest/sweep-job.js';
+import { parseWindow } from '../runtime/backtest/window.js';
 import { parseQueueModel } from '../runtime/backtest/queue.js';
 import { Random } from '../runtime/backtest/random.js';
 import { renderReport } from '../runtime/backtest/report-html.js';
@@ -105,7 +107,7 @@ async function backtest(file: string, opts: BacktestCliOptions): Promise<number>
   const full = summarise({
     result,
     dayEpochMs: batch.dayEpochMs,
-    settings: { latency: describeLatency(models.latency), fees: models.fees?.description ?? 'none', queue: models.queue?.name ?? '', seed },
+    settings: { latency: models.latency ? describeLatency(models.latency) : '0', fees: models.fees?.description ?? 'none', queue: models.queue?.name ?? '', seed },
   });
   const summary = full.summary;
   if (opts.report) {
@@ -125,30 +127,6 @@ function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 
-function describeLatency(l: BacktestOptions['latency']): string {
-  if (!l) return '0';
-  return `feed ${l.feed.description}, order ${l.order.description}, response ${l.response.description}`;
-}
-
-/** `--from`/`--to`: an ISO time, or an offset from the data's first event (`90s`, `2m`, `500ms`). */
-export function parseWindow(from: string | undefined, to: string | undefined, batch: EventBatch): { fromNs?: number; toNs?: number } {
-  const start = batch.exchTs[0] ?? 0;
-  const at = (s: string, flag: string): number => {
-    if (/^\d+(\.\d+)?\s*(ns|us|µs|ms|s)$/.test(s.trim())) return start + parseDurationNs(s);
-    const m = /^(\d+(?:\.\d+)?)\s*(m|h)$/.exec(s.trim());
-    if (m) return start + Number(m[1]) * (m[2] === 'h' ? 3600e9 : 60e9);
-    const ms = Date.parse(s);
-    if (Number.isNaN(ms)) throw new RangeError(`${flag} '${s}' is neither an ISO time nor an offset like 90s`);
-    return (ms - batch.dayEpochMs) * 1e6;
-  };
-  const out: { fromNs?: number; toNs?: number } = {};
-  if (from !== undefined) out.fromNs = at(from, '--from');
-  if (to !== undefined) out.toNs = at(to, '--to');
-  const end = batch.exchTs[batch.length - 1] ?? 0;
-  if (out.fromNs !== undefined && out.toNs !== undefined && out.toNs <= out.fromNs) throw new RangeError('--to must be after --from');
-  if ((out.fromNs ?? start) > end || (out.toNs ?? end) < start) throw new RangeError('the window holds no events of the data');
-  return out;
-}
 
 function formatSummary(s: BacktestSummary, plan: Plan): string {
   const f = (x: number | null, d = 2): string => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(d));

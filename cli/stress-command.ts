@@ -11,7 +11,7 @@ import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
 import { stressScenarios } from '../runtime/stress/scenarios.js';
 import { StressError } from '../runtime/stress/errors.js';
-import { parseWindow } from './backtest-command.js';
+import { parseWindow } from '../runtime/backtest/window.js';
 import { Progress } from './progress.js';
 import { loadRuleSet, parseMarketOptions } from './rule-set.js';
 

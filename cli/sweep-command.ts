@@ -23,7 +23,7 @@ import { DataError, openData } from '../runtime/data/open.js';
 import type { EventBatch } from '../runtime/events.js';
 import { PlanError } from '../runtime/plan/load-plan.js';
 import type { Plan } from '../schemas/index.js';
-import { parseWindow } from './backtest-command.js';
+import { parseWindow } from '../runtime/backtest/window.js';
 import { Progress } from './progress.js';
 import { loadRuleSet, parseMarketOptions } from './rule-set.js';
 
