@@ -30,7 +30,7 @@ export function runJob(plan: Plan, batch: EventBatch, request: JobRequest, onPro
   try {
     const b = request.kind === 'backtest' ? request.body : {};
     models = { latency: parseLatency(b.latency ?? '0', new Random(seed)), fees: parseFees(b.fees ?? 'none'), queue: parseQueueModel(b.queue ?? 'power(3)') };
-    if (request.kind === 'backtest') window = parseWindow(request.body.from, request.body.to, batch, { from: 'from', to: 'to' });
+    window = parseWindow(request.body.from, request.body.to, batch, { from: 'from', to: 'to' });
   } catch (err) {
     throw new JobInputError((err as Error).message);
   }
@@ -45,7 +45,7 @@ export function runJob(plan: Plan, batch: EventBatch, request: JobRequest, onPro
     } catch (err) {
       throw new JobInputError((err as Error).message);
     }
-    return runStress(plan, batch, specs, { ...models, seed, onScenario: (_name, i, n) => onProgress(i / n) });
+    return runStress(plan, batch, specs, { ...models, ...window, seed, onScenario: (_name, i, n) => onProgress(i / n) });
   }
   const result = runBacktest(plan, batch, { ...models, ...window, onProgress: (done, total) => onProgress(done / total) });
   return summarise({

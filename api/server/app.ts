@@ -53,8 +53,16 @@ function findIllFormed(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+/** Every route of an app (method and URL pattern), for the tests that walk them all. */
+export const appRoutes = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
+
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes, return503OnClosing: true, forceCloseConnections: true });
+  const routes: Array<{ method: string; url: string }> = [];
+  appRoutes.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
   const ajv = validators();
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
   installErrorHandlers(app);

@@ -562,6 +562,11 @@ export interface StressBody {
    */
   scenarios?: string[];
   seed?: number;
+  /**
+   * Start of the window, e.g. 09:45 or an ISO time.
+   */
+  from?: string;
+  to?: string;
 }
 /**
  * This interface was referenced by `Api`'s JSON-Schema
