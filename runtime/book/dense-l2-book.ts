@@ -1,7 +1,8 @@
 // The L2 book the engine reads: quantity per integer tick in two paged ladders (./tick-ladder.ts),
-// with the touch kept incrementally. An update is O(1) and allocation-free; only removing the
-// touch scans, and only as far as the next level. Crossed books are stored as they come: the
-// loaders report them, the book does not second-guess the feed.
+// with the touch kept incrementally. An update is O(1) and allocation-free. Removing the touch and
+// range questions (levelPrice, depthTo) go through the ladders' occupancy bits, level counts and
+// page sums, so they cost the levels and pages they touch, not the ticks they span. Crossed books
+// are stored as they come: the loaders report them, the book does not second-guess the feed.
 import { Side, type SideValue } from '../events.js';
 import type { L2Book } from './l2-book.js';
 import { TickLadder } from './tick-ladder.js';
@@ -49,7 +50,10 @@ export class DenseL2Book implements L2Book {
     return side === Side.Bid ? this.bids.count : this.asks.count;
   }
 
-  /** Price of the n-th level from the touch (1-based), or NaN. Prices must be int32 ticks. */
+  /**
+   * Price of the n-th level from the touch (1-based), or NaN. Prices must be int32 ticks. Costs
+   * O(pages crossed) (the ladder skips whole pages by their level counts), not O(n).
+   */
   levelPrice(side: SideValue, level: number): number {
     if (side === Side.Bid) {
       if (!(level >= 1 && level <= this.bids.count) || level !== Math.floor(level)) return NaN;
@@ -59,7 +63,7 @@ export class DenseL2Book implements L2Book {
         k = this.bidCursorLevel;
         p = this.bidCursorPrice;
       }
-      for (; k < level; k++) p = this.bids.nextBelow(p);
+      if (k < level) p = this.bids.nthBelow(p, level - k);
       this.bidCursorVersion = this.version;
       this.bidCursorLevel = level;
       this.bidCursorPrice = p;
@@ -72,7 +76,7 @@ export class DenseL2Book implements L2Book {
       k = this.askCursorLevel;
       p = this.askCursorPrice;
     }
-    for (; k < level; k++) p = this.asks.nextAbove(p);
+    if (k < level) p = this.asks.nthAbove(p, level - k);
     this.askCursorVersion = this.version;
     this.askCursorLevel = level;
     this.askCursorPrice = p;
@@ -90,34 +94,34 @@ export class DenseL2Book implements L2Book {
     return side === Side.Bid ? this.bids.nextBelow(priceTicks) : this.asks.nextAbove(priceTicks);
   }
 
+  /**
+   * Total quantity from the touch out to `limitTicks` inclusive. The touch is the side's extreme
+   * level, so the ladder adds every page but the limit's from its page sum and visits only levels of
+   * the limit's page, in at most half a page of ticks: O(pages spanned + levels of half a page), not
+   * O(ticks spanned). Float error bound: see tick-ladder.ts.
+   */
   depthTo(side: SideValue, limitTicks: number): number {
-    let sum = 0;
-    if (side === Side.Bid) {
-      for (let p = this.bid; p >= limitTicks; p = this.bids.nextBelow(p)) sum += this.bids.get(p);
-    } else {
-      for (let p = this.ask; p <= limitTicks; p = this.asks.nextAbove(p)) sum += this.asks.get(p);
-    }
-    return sum;
+    if (side === Side.Bid) return this.bid >= limitTicks ? this.bids.sumDownFrom(this.bid, limitTicks) : 0;
+    return this.ask <= limitTicks ? this.asks.sumUpFrom(this.ask, limitTicks) : 0;
   }
 
   /** Sets the absolute quantity at a level; a quantity <= 0 (or NaN) removes the level. */
   set(side: SideValue, priceTicks: number, qty: number): void {
     const q = qty > 0 ? qty : 0;
     this.version++;
-    if (side === Side.Bid) {
-      const old = this.bids.set(priceTicks, q);
+    // One call site for both ladders, so that TickLadder.set is inlined once, not twice.
+    const isBid = side === Side.Bid;
+    const old = (isBid ? this.bids : this.asks).set(priceTicks, q);
+    if (isBid) {
       if (q > 0) {
         if (!(priceTicks <= this.bid)) this.bid = priceTicks;
       } else if (old !== 0 && priceTicks === this.bid) {
         this.bid = this.bids.nextBelow(priceTicks);
       }
-    } else {
-      const old = this.asks.set(priceTicks, q);
-      if (q > 0) {
-        if (!(priceTicks >= this.ask)) this.ask = priceTicks;
-      } else if (old !== 0 && priceTicks === this.ask) {
-        this.ask = this.asks.nextAbove(priceTicks);
-      }
+    } else if (q > 0) {
+      if (!(priceTicks >= this.ask)) this.ask = priceTicks;
+    } else if (old !== 0 && priceTicks === this.ask) {
+      this.ask = this.asks.nextAbove(priceTicks);
     }
   }
 
