@@ -25,15 +25,20 @@ export class JobInputError extends Error {
 export function runJob(plan: Plan, batch: EventBatch, request: JobRequest, onProgress: (fraction: number) => void): unknown {
   const body = request.body;
   const seed = body.seed ?? 1;
-  let models;
-  let window: { fromNs?: number; toNs?: number } = {};
-  try {
-    const b = request.kind === 'backtest' ? request.body : {};
-    models = { latency: parseLatency(b.latency ?? '0', new Random(seed)), fees: parseFees(b.fees ?? 'none'), queue: parseQueueModel(b.queue ?? 'power(3)') };
-    window = parseWindow(request.body.from, request.body.to, batch, { from: 'from', to: 'to' });
-  } catch (err) {
-    throw new JobInputError((err as Error).message);
-  }
+  const b = request.kind === 'backtest' ? request.body : {};
+  const field = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      throw new JobInputError(`${name}: ${(err as Error).message}`);
+    }
+  };
+  const models = {
+    latency: field('latency', () => parseLatency(b.latency ?? '0', new Random(seed))),
+    fees: field('fees', () => parseFees(b.fees ?? 'none')),
+    queue: field('queue', () => parseQueueModel(b.queue ?? 'power(3)')),
+  };
+  const window = field('window', () => parseWindow(request.body.from, request.body.to, batch, { from: 'from', to: 'to' }));
   if (batch.length === 0) throw new JobInputError('the data holds no events');
   if (request.kind === 'stress') {
     // The scenarios the rule set's stress block requires always run: they are what approval asks for.

@@ -1,7 +1,7 @@
 // Who is calling, and may they. Every /api route authenticates with a bearer token (stored only as
 // its sha256 hash); routes name the roles they need. admin holds every role. No token → 401, a
 // token without the role → 403: the caller learns which role the action needs.
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Role, Store, User } from '../store/types.js';
 import { ApiError } from './errors.js';
 
@@ -35,8 +35,8 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return typeof q?.access_token === 'string' ? q.access_token : undefined;
 }
 
-/** A preHandler that authenticates and requires one of `roles` (none: any authenticated user). */
-export function requireRole(store: Store, ...roles: Role[]): preHandlerAsyncHookHandler {
+/** An onRequest hook that authenticates (before the body is even read) and requires one of `roles` (none: any authenticated user). */
+export function requireRole(store: Store, ...roles: Role[]): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = tokenOf(request);
     if (!token) {

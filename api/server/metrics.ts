@@ -13,9 +13,24 @@ interface LiveFigures {
   counts?: { fills?: number };
 }
 
+interface Figures {
+  running: number;
+  live: Array<[string, LiveFigures]>;
+  jobs: { queued: number; running: number };
+}
+
+async function liveFigures(deps: AppDeps): Promise<Figures> {
+  const live: Array<[string, LiveFigures]> = [];
+  for (const i of await deps.store.listInstances()) {
+    const snapshot = deps.instances.runtime(i.id)?.snapshot() as LiveFigures | undefined;
+    if (snapshot) live.push([i.id, snapshot]);
+  }
+  return { running: deps.instances.count, live, jobs: deps.jobs.size };
+}
+
 export function installMetrics(app: FastifyInstance, deps: AppDeps): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'quoin_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'quoin_' });
   const requests = new Counter({ name: 'quoin_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const duration = new Histogram({
     name: 'quoin_http_request_duration_seconds',
@@ -24,35 +39,42 @@ export function installMetrics(app: FastifyInstance, deps: AppDeps): Registry {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const events = new Gauge({ name: 'quoin_instance_events', help: 'Market events an instance has processed', labelNames: ['instance'], registers: [registry] });
-  const pnl = new Gauge({ name: 'quoin_instance_pnl', help: 'Total PnL of an instance (quote currency)', labelNames: ['instance'], registers: [registry] });
-  const fills = new Gauge({ name: 'quoin_instance_fills', help: 'Fills of an instance', labelNames: ['instance'], registers: [registry] });
-  const position = new Gauge({ name: 'quoin_instance_position', help: 'Position per instance and market (base units)', labelNames: ['instance', 'market'], registers: [registry] });
-  const jobs = new Gauge({ name: 'quoin_jobs', help: 'Backtest and stress jobs queued or running', labelNames: ['state'], registers: [registry] });
-  const instances = new Gauge({
-    name: 'quoin_instances',
-    help: 'Runtime instances running',
-    registers: [registry],
-    async collect() {
-      this.set(deps.instances.count);
-      events.reset();
-      pnl.reset();
-      fills.reset();
-      position.reset();
-      for (const i of await deps.store.listInstances()) {
-        const live = deps.instances.runtime(i.id)?.snapshot() as LiveFigures | undefined;
-        if (!live) continue;
-        if (typeof live.eventsProcessed === 'number') events.set({ instance: i.id }, live.eventsProcessed);
-        if (typeof live.pnl?.total === 'number') pnl.set({ instance: i.id }, live.pnl.total);
-        if (typeof live.counts?.fills === 'number') fills.set({ instance: i.id }, live.counts.fills);
-        for (const m of live.markets ?? []) if (typeof m.position === 'number') position.set({ instance: i.id, market: m.key ?? '?' }, m.position);
-      }
-      const size = deps.jobs.size;
-      jobs.set({ state: 'queued' }, size.queued);
-      jobs.set({ state: 'running' }, size.running);
-    },
+  // prom-client collects every metric at once: the live figures are read once per scrape and
+  // shared by the gauges below.
+  let figures: Promise<Figures> | undefined;
+  const read = (): Promise<Figures> => {
+    figures ??= liveFigures(deps).finally(() => setTimeout(() => (figures = undefined), 50).unref());
+    return figures;
+  };
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, f: Figures) => void): Gauge =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const f = await read();
+        this.reset();
+        fill(this, f);
+      },
+    });
+  gauge('quoin_instances', 'Runtime instances running', [], (g, f) => g.set(f.running));
+  gauge('quoin_instance_events', 'Market events an instance has processed', ['instance'], (g, f) => {
+    for (const [id, live] of f.live) if (typeof live.eventsProcessed === 'number') g.set({ instance: id }, live.eventsProcessed);
   });
-  void instances;
+  gauge('quoin_instance_pnl', 'Total PnL of an instance (quote currency)', ['instance'], (g, f) => {
+    for (const [id, live] of f.live) if (typeof live.pnl?.total === 'number') g.set({ instance: id }, live.pnl.total);
+  });
+  gauge('quoin_instance_fills', 'Fills of an instance', ['instance'], (g, f) => {
+    for (const [id, live] of f.live) if (typeof live.counts?.fills === 'number') g.set({ instance: id }, live.counts.fills);
+  });
+  gauge('quoin_instance_position', 'Position per instance and market (base units)', ['instance', 'market'], (g, f) => {
+    for (const [id, live] of f.live) for (const m of live.markets ?? []) if (typeof m.position === 'number') g.set({ instance: id, market: m.key ?? '?' }, m.position);
+  });
+  gauge('quoin_jobs', 'Backtest and stress jobs queued or running', ['state'], (g, f) => {
+    g.set({ state: 'queued' }, f.jobs.queued);
+    g.set({ state: 'running' }, f.jobs.running);
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: ids would make a label per request.

@@ -11,7 +11,7 @@ export function compileRoutes(app: FastifyInstance, { store }: AppDeps): void {
   const anyone = requireRole(store);
   app.post<{ Body: CheckBody }>(
     '/api/check',
-    { preHandler: anyone, schema: { tags: ['compiler'], summary: 'Diagnostics of a source, with ranges', body: def('CheckBody'), response: { 200: def('CheckResult'), ...errors() } } },
+    { onRequest: anyone, schema: { tags: ['compiler'], summary: 'Diagnostics of a source, with ranges', body: def('CheckBody'), response: { 200: def('CheckResult'), ...errors() } } },
     async (request) => {
       const r = compile(request.body.source, { file: request.body.file ?? '<input>' });
       return { ok: !hasErrors(r.diagnostics), diagnostics: r.diagnostics, planHash: r.plan?.hash ?? null };
@@ -19,7 +19,7 @@ export function compileRoutes(app: FastifyInstance, { store }: AppDeps): void {
   );
   app.post<{ Body: CheckBody }>(
     '/api/compile',
-    { preHandler: anyone, schema: { tags: ['compiler'], summary: 'Compile a source to its plan', body: def('CheckBody'), response: { 200: def('CompileResult'), ...errors() } } },
+    { onRequest: anyone, schema: { tags: ['compiler'], summary: 'Compile a source to its plan', body: def('CheckBody'), response: { 200: def('CompileResult'), ...errors() } } },
     async (request) => {
       const r = compile(request.body.source, { file: request.body.file ?? '<input>' });
       return { ok: !hasErrors(r.diagnostics), diagnostics: r.diagnostics, planHash: r.plan?.hash ?? null, plan: r.plan ?? null };

@@ -7,10 +7,10 @@ import { ApiError } from '../errors.js';
 import { def, errors, listOf } from '../schemas.js';
 
 export function envelopeRoutes(app: FastifyInstance, { store }: AppDeps): void {
-  app.get('/api/envelopes', { preHandler: requireRole(store), schema: { tags: ['risk'], summary: 'The risk envelopes', response: { 200: listOf('Envelope'), ...errors() } } }, async () => store.listEnvelopes());
+  app.get('/api/envelopes', { onRequest: requireRole(store), schema: { tags: ['risk'], summary: 'The risk envelopes', response: { 200: listOf('Envelope'), ...errors() } } }, async () => store.listEnvelopes());
   app.put<{ Params: { scope: string }; Body: EnvelopeBody }>(
     '/api/envelopes/:scope',
-    { preHandler: requireRole(store, 'risk_manager'), schema: { tags: ['risk'], summary: 'Set the envelope of a scope (global or venue:SYMBOL); replaces the previous one', params: def('ScopeParam'), body: def('EnvelopeBody'), response: { 200: def('Envelope'), ...errors() } } },
+    { onRequest: requireRole(store, 'risk_manager'), schema: { tags: ['risk'], summary: 'Set the envelope of a scope (global or venue:SYMBOL); replaces the previous one', params: def('ScopeParam'), body: def('EnvelopeBody'), response: { 200: def('Envelope'), ...errors() } } },
     async (request) => {
       const { paramBounds: given, ...limits } = request.body;
       const paramBounds: Record<string, { lo: number; hi: number }> = {};

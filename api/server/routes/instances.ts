@@ -17,13 +17,13 @@ export function instanceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const params = { params: def('NameParam') };
   const live = (id: string): unknown => instances.runtime(id)?.snapshot() ?? null;
 
-  app.get('/api/instances', { preHandler: anyone, schema: { tags: ['instances'], summary: 'Instances with their live state', response: { 200: listOf('Instance'), ...errors() } } }, async () =>
+  app.get('/api/instances', { onRequest: anyone, schema: { tags: ['instances'], summary: 'Instances with their live state', response: { 200: listOf('Instance'), ...errors() } } }, async () =>
     (await store.listInstances()).map((i) => instanceBody(i, live(i.id))),
   );
 
   app.post<{ Body: CreateInstanceBody }>(
     '/api/instances',
-    { preHandler: operators, schema: { tags: ['instances'], summary: 'Create a paper instance on a replayed or simulated market', body: def('CreateInstanceBody'), response: { 201: def('Instance'), ...errors(409, 422) } } },
+    { onRequest: operators, schema: { tags: ['instances'], summary: 'Create a paper instance on a replayed or simulated market', body: def('CreateInstanceBody'), response: { 201: def('Instance'), ...errors(409, 422) } } },
     async (request, reply) => {
       const source = request.body.source;
       // Checks the data names now (400/422), not at the first deployment.
@@ -35,13 +35,13 @@ export function instanceRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: Params }>(
     '/api/instances/:id',
-    { preHandler: anyone, schema: { tags: ['instances'], summary: 'An instance and its live state: quotes, position, PnL, risk state, scenario, explain', ...params, response: { 200: def('Instance'), ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['instances'], summary: 'An instance and its live state: quotes, position, PnL, risk state, scenario, explain', ...params, response: { 200: def('Instance'), ...errors(404) } } },
     async (request) => instanceBody(await store.getInstance(request.params.id), live(request.params.id)),
   );
 
   app.get<{ Params: Params }>(
     '/api/instances/:id/deployments',
-    { preHandler: anyone, schema: { tags: ['instances'], summary: 'Deployment history, newest first', ...params, response: { 200: listOf('Deployment'), ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['instances'], summary: 'Deployment history, newest first', ...params, response: { 200: listOf('Deployment'), ...errors(404) } } },
     async (request) => {
       await store.getInstance(request.params.id);
       return (await store.listDeployments(request.params.id)).sort((a, b) => b.id - a.id);
@@ -50,31 +50,31 @@ export function instanceRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post<{ Params: Params; Body: DeployBody }>(
     '/api/instances/:id/deploy',
-    { preHandler: operators, schema: { tags: ['instances'], summary: 'Deploy an approved version (hot swap between two events)', ...params, body: def('DeployBody'), response: { 200: def('DeployResult'), ...errors(404, 409, 422) } } },
+    { onRequest: operators, schema: { tags: ['instances'], summary: 'Deploy an approved version (hot swap between two events)', ...params, body: def('DeployBody'), response: { 200: def('DeployResult'), ...errors(404, 409, 422) } } },
     async (request) => instances.deploy({ instanceId: request.params.id, versionId: request.body.versionId, actor: userOf(request) }),
   );
 
   app.post<{ Params: Params }>(
     '/api/instances/:id/rollback',
-    { preHandler: operators, schema: { tags: ['instances'], summary: 'Roll back to the version the current deployment replaced', ...params, response: { 200: def('DeployResult'), ...errors(404, 409) } } },
+    { onRequest: operators, schema: { tags: ['instances'], summary: 'Roll back to the version the current deployment replaced', ...params, response: { 200: def('DeployResult'), ...errors(404, 409) } } },
     async (request) => instances.rollback({ instanceId: request.params.id, actor: userOf(request) }),
   );
 
   app.post<{ Params: Params; Body: ReasonBody }>(
     '/api/instances/:id/kill',
-    { preHandler: killers, schema: { tags: ['instances'], summary: 'Kill switch: halt and cancel every order of the instance', ...params, body: def('ReasonBody'), response: { 200: def('Instance'), ...errors(404) } } },
+    { onRequest: killers, schema: { tags: ['instances'], summary: 'Kill switch: halt and cancel every order of the instance', ...params, body: def('ReasonBody'), response: { 200: def('Instance'), ...errors(404) } } },
     async (request) => instanceBody(await instances.kill({ instanceId: request.params.id, reason: request.body.reason, actor: userOf(request) }), live(request.params.id)),
   );
 
   app.post<{ Params: Params; Body: ReasonBody }>(
     '/api/instances/:id/resume',
-    { preHandler: operators, schema: { tags: ['instances'], summary: 'Resume a killed or stopped instance', ...params, body: def('ReasonBody'), response: { 200: def('Instance'), ...errors(404) } } },
+    { onRequest: operators, schema: { tags: ['instances'], summary: 'Resume a killed or stopped instance', ...params, body: def('ReasonBody'), response: { 200: def('Instance'), ...errors(404) } } },
     async (request) => instanceBody(await instances.resume({ instanceId: request.params.id, reason: request.body.reason, actor: userOf(request) }), live(request.params.id)),
   );
 
   app.post<{ Body: ReasonBody }>(
     '/api/kill',
-    { preHandler: killers, schema: { tags: ['instances'], summary: 'Global kill switch: every instance', body: def('ReasonBody'), response: { 200: listOf('Instance'), ...errors() } } },
+    { onRequest: killers, schema: { tags: ['instances'], summary: 'Global kill switch: every instance', body: def('ReasonBody'), response: { 200: listOf('Instance'), ...errors() } } },
     async (request) => (await instances.killAll({ reason: request.body.reason, actor: userOf(request) })).map((i) => instanceBody(i, live(i.id))),
   );
 

@@ -19,11 +19,11 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
   const idParams = { params: def('IdParam') };
   const nameParams = { params: def('NameParam') };
 
-  app.get('/api/rulesets', { preHandler: anyone, schema: { tags: ['rule sets'], summary: 'List rule sets', response: { 200: listOf('RuleSet'), ...errors() } } }, async () => store.listRuleSets());
+  app.get('/api/rulesets', { onRequest: anyone, schema: { tags: ['rule sets'], summary: 'List rule sets', response: { 200: listOf('RuleSet'), ...errors() } } }, async () => store.listRuleSets());
 
   app.post<{ Body: CreateRuleSetBody }>(
     '/api/rulesets',
-    { preHandler: authors, schema: { tags: ['rule sets'], summary: 'Create a rule set (and its first version when source is given)', body: def('CreateRuleSetBody'), response: { 201: def('RuleSetDetail'), ...errors(409, 422) } } },
+    { onRequest: authors, schema: { tags: ['rule sets'], summary: 'Create a rule set (and its first version when source is given)', body: def('CreateRuleSetBody'), response: { 201: def('RuleSetDetail'), ...errors(409, 422) } } },
     async (request, reply) => {
       const user = userOf(request);
       // Compile first: a rule set whose first source does not compile is not created at all.
@@ -36,13 +36,13 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: { id: string } }>(
     '/api/rulesets/:id',
-    { preHandler: anyone, schema: { tags: ['rule sets'], summary: 'A rule set and its versions', ...nameParams, response: { 200: def('RuleSetDetail'), ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['rule sets'], summary: 'A rule set and its versions', ...nameParams, response: { 200: def('RuleSetDetail'), ...errors(404) } } },
     async (request) => ({ ruleSet: await store.getRuleSet(request.params.id), versions: (await store.listVersions(request.params.id)).map(versionSummary) }),
   );
 
   app.post<{ Params: { id: string }; Body: CreateVersionBody }>(
     '/api/rulesets/:id/versions',
-    { preHandler: authors, schema: { tags: ['rule sets'], summary: 'Add a version (compiled on the way in; refused with diagnostics when it has errors)', ...nameParams, body: def('CreateVersionBody'), response: { 201: def('Version'), ...errors(404, 422) } } },
+    { onRequest: authors, schema: { tags: ['rule sets'], summary: 'Add a version (compiled on the way in; refused with diagnostics when it has errors)', ...nameParams, body: def('CreateVersionBody'), response: { 201: def('Version'), ...errors(404, 422) } } },
     async (request, reply) => {
       const version = await createVersion(store, { ruleSetId: request.params.id, source: request.body.source, author: userOf(request) });
       return reply.status(201).send(await versionDetail(store, version));
@@ -51,19 +51,19 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: IdParams }>(
     '/api/versions/:id',
-    { preHandler: anyone, schema: { tags: ['versions'], summary: 'A version with its source, approvals and evidence', ...idParams, response: { 200: def('Version'), ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['versions'], summary: 'A version with its source, approvals and evidence', ...idParams, response: { 200: def('Version'), ...errors(404) } } },
     async (request) => versionDetail(store, await store.getVersion(request.params.id)),
   );
 
   app.get<{ Params: IdParams }>(
     '/api/versions/:id/plan',
-    { preHandler: anyone, schema: { tags: ['versions'], summary: 'The compiled plan of a version (schemas/plan.schema.json)', ...idParams, response: { 200: { description: 'The plan.', type: 'object', additionalProperties: true }, ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['versions'], summary: 'The compiled plan of a version (schemas/plan.schema.json)', ...idParams, response: { 200: { description: 'The plan.', type: 'object', additionalProperties: true }, ...errors(404) } } },
     async (request) => planOf(await store.getVersion(request.params.id)),
   );
 
   app.get<{ Params: IdParams }>(
     '/api/versions/:id/envelope-check',
-    { preHandler: anyone, schema: { tags: ['versions'], summary: 'Check a version against the current risk envelopes', ...idParams, response: { 200: def('EnvelopeCheck'), ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['versions'], summary: 'Check a version against the current risk envelopes', ...idParams, response: { 200: def('EnvelopeCheck'), ...errors(404) } } },
     async (request) => {
       const diagnostics = await envelopeFindings(store, await store.getVersion(request.params.id));
       return { ok: diagnostics.every((d) => d.severity !== 'error'), diagnostics };
@@ -99,7 +99,7 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: IdParams }>(
     '/api/versions/:id/jobs',
-    { preHandler: anyone, schema: { tags: ['jobs'], summary: 'Jobs of a version', ...idParams, response: { 200: listOf('Job'), ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['jobs'], summary: 'Jobs of a version', ...idParams, response: { 200: listOf('Job'), ...errors(404) } } },
     async (request) => {
       await store.getVersion(request.params.id);
       return store.listJobs({ versionId: request.params.id });
@@ -108,31 +108,31 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: { id: string } }>(
     '/api/jobs/:id',
-    { preHandler: anyone, schema: { tags: ['jobs'], summary: 'A job, its progress and result', params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } }, response: { 200: def('Job'), ...errors(404) } } },
+    { onRequest: anyone, schema: { tags: ['jobs'], summary: 'A job, its progress and result', params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } }, response: { 200: def('Job'), ...errors(404) } } },
     async (request) => store.getJob(request.params.id),
   );
 
   app.post<{ Params: IdParams }>(
     '/api/versions/:id/submit',
-    { preHandler: authors, schema: { tags: ['lifecycle'], summary: 'Submit a tested version for approval', ...idParams, response: { 200: def('Version'), ...errors(404, 409) } } },
+    { onRequest: authors, schema: { tags: ['lifecycle'], summary: 'Submit a tested version for approval', ...idParams, response: { 200: def('Version'), ...errors(404, 409) } } },
     async (request) => versionDetail(store, await submit(store, request.params.id, userOf(request))),
   );
 
   app.post<{ Params: IdParams; Body: DecisionBody }>(
     '/api/versions/:id/approve',
-    { preHandler: reviewers, schema: { tags: ['lifecycle'], summary: 'Approve a pending version (names its plan hash; not your own; inside the envelope)', ...idParams, body: def('DecisionBody'), response: { 200: def('Version'), ...errors(404, 409, 422) } } },
+    { onRequest: reviewers, schema: { tags: ['lifecycle'], summary: 'Approve a pending version (names its plan hash; not your own; inside the envelope)', ...idParams, body: def('DecisionBody'), response: { 200: def('Version'), ...errors(404, 409, 422) } } },
     async (request) => versionDetail(store, await decide(store, { versionId: request.params.id, decision: 'approved', planHash: request.body.planHash, comment: request.body.comment ?? '', reviewer: userOf(request) })),
   );
 
   app.post<{ Params: IdParams; Body: RejectBody }>(
     '/api/versions/:id/reject',
-    { preHandler: reviewers, schema: { tags: ['lifecycle'], summary: 'Reject a pending version with a comment', ...idParams, body: def('RejectBody'), response: { 200: def('Version'), ...errors(404, 409) } } },
+    { onRequest: reviewers, schema: { tags: ['lifecycle'], summary: 'Reject a pending version with a comment', ...idParams, body: def('RejectBody'), response: { 200: def('Version'), ...errors(404, 409) } } },
     async (request) => versionDetail(store, await decide(store, { versionId: request.params.id, decision: 'rejected', comment: request.body.comment, reviewer: userOf(request) })),
   );
 
   app.post<{ Params: IdParams }>(
     '/api/versions/:id/retire',
-    { preHandler: operators, schema: { tags: ['lifecycle'], summary: 'Retire a version that no instance runs', ...idParams, response: { 200: def('Version'), ...errors(404, 409) } } },
+    { onRequest: operators, schema: { tags: ['lifecycle'], summary: 'Retire a version that no instance runs', ...idParams, response: { 200: def('Version'), ...errors(404, 409) } } },
     async (request) => versionDetail(store, await retire(store, request.params.id, userOf(request))),
   );
 
