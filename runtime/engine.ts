@@ -185,6 +185,10 @@ export class Engine {
   view(market: number): MarketView | undefined {
     return this.views[market];
   }
+  /** The order is still known to the engine (working, or a cancel not yet confirmed by the venue). */
+  hasOrder(id: number): boolean {
+    return this.orders.get(id) !== undefined;
+  }
   /** Orders the engine considers live (a cancel in flight excluded). */
   workingOrders(): WorkingOrder[] {
     return [...this.orders.all()].filter((o) => !o.closing);
@@ -319,13 +323,36 @@ export class Engine {
   }
 
   kill(reason: string, tNs = this.nowNs): void {
+    const before = this.gate.transitions.length;
     this.gate.kill(tNs, reason);
+    this.recordTransitions(before);
     this.flushCancelAll(tNs);
   }
 
-  resume(reason: string, tNs = this.nowNs): void {
-    this.gate.resume(tNs, reason);
+  /**
+   * Cancels every working order without touching the risk state — what a strategy does when its
+   * venue connection was reset (paper replays do it at the seam of a loop). Quotes come back at the
+   * next evaluation.
+   */
+  cancelAll(reason: string, tNs = this.nowNs): void {
+    this.pendingCancelAll ??= reason;
+    this.flushCancelAll(tNs);
     this.forceQuote = true;
+  }
+
+  resume(reason: string, tNs = this.nowNs): void {
+    const before = this.gate.transitions.length;
+    this.gate.resume(tNs, reason);
+    this.recordTransitions(before);
+    this.forceQuote = true;
+  }
+
+  /** Copies the gate's transitions from index `before` on into the stats. */
+  private recordTransitions(before: number): void {
+    for (let k = before; k < this.gate.transitions.length; k++) {
+      const tr = this.gate.transitions[k];
+      if (tr) this.stats.riskTransitions.push(tr);
+    }
   }
 
   // ---------------------------------------------------------------- evaluation
@@ -352,10 +379,7 @@ export class Engine {
     this.gate.review(this.riskContext);
     this.flushCancelAll(t);
     if (this.gate.transitions.length !== before) {
-      for (let k = before; k < this.gate.transitions.length; k++) {
-        const tr = this.gate.transitions[k];
-        if (tr) this.stats.riskTransitions.push(tr);
-      }
+      this.recordTransitions(before);
       this.forceQuote = true;
     }
 

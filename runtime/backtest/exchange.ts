@@ -13,6 +13,7 @@
 // backtest driver delivers after the response latency.
 import { BookReplayer } from '../book/replay.js';
 import { EventKind, Side, type EventBatch, type SideValue } from '../events.js';
+import { clearBooks } from './clear-books.js';
 import type { FeeModel } from './fees.js';
 import type { QueueModel, QueueState } from './queue.js';
 
@@ -36,7 +37,7 @@ export interface SimOrder extends QueueState {
 
 export type ExchangeReport =
   | { kind: 'fill'; tNs: number; order: SimOrder; qty: number; price: number; fee: number; liquidity: 'maker' | 'taker' }
-  | { kind: 'gone'; tNs: number; orderId: number; reason: 'cancelled' | 'rejected' | 'expired' | 'self_trade' };
+  | { kind: 'gone'; tNs: number; orderId: number; reason: 'cancelled' | 'rejected' | 'expired' | 'self_trade' | 'disconnected' };
 
 const noReports: ExchangeReport[] = [];
 
@@ -205,6 +206,23 @@ export class SimExchange {
     for (let k = list.length - 1; k >= 0; k--) {
       const o = list[k];
       if (o && (restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks)) this.fillMaker(o, o.qty, tNs);
+    }
+  }
+
+  /**
+   * The connection to the venue was reset (a replay starting over): the venue cancels our resting
+   * orders, as cancel-on-disconnect does, and the books are rebuilt from the data that follows.
+   * Without it an order left at the old pass's prices would be filled by the jump to the new one.
+   */
+  reconnect(tNs: number): void {
+    for (const o of [...this.resting.values()]) {
+      this.unrest(o);
+      this.reports.push({ kind: 'gone', tNs, orderId: o.id, reason: 'disconnected' });
+    }
+    clearBooks(this.books);
+    for (const [bids, asks] of this.consumed) {
+      bids.clear();
+      asks.clear();
     }
   }
 
