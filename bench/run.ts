@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchApi } from './api.js';
 import { benchAS2008 } from './as2008.js';
 import { benchBacktest } from './backtest.js';
 import { benchCompile } from './compile.js';
@@ -34,6 +35,7 @@ const modules: Record<string, BenchModule> = {
   backtest: benchBacktest,
   as2008: benchAS2008,
   sweep: benchSweep,
+  api: benchApi,
 };
 
 /** Three significant digits for times; rates in compact exponent form (1.2e5 lines/s). */

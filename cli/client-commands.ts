@@ -65,9 +65,11 @@ export function registerClientCommands(program: Command): void {
       .argument('<file>', 'the .quoin file')
       .requiredOption('--ruleset <id>', 'the rule set on the server (created when missing)')
       .option('--data <name...>', 'data files (under the server\'s data directory) for the backtest and stress runs')
+      .option('--from <time>', 'start of the test window (ISO time or offset like 60s)')
+      .option('--to <time>', 'end of the test window')
       .option('--no-wait', 'upload only; do not run the tests or submit'),
   ).action(
-    withClient('submit', async (c, file: string, opts: Common & { ruleset: string; data?: string[]; wait: boolean }) => {
+    withClient('submit', async (c, file: string, opts: Common & { ruleset: string; data?: string[]; from?: string; to?: string; wait: boolean }) => {
       const source = readSource(file);
       if (!source.ok) throw new ClientError(source.diagnostic.message, 0, 'usage', undefined);
       const existing = await call<RuleSetDetail>(c, 'GET', `/api/rulesets/${encodeURIComponent(opts.ruleset)}`).catch((err: unknown) => {
@@ -85,7 +87,9 @@ export function registerClientCommands(program: Command): void {
       }
       out(`version ${version.id} (${version.ruleSetId} v${version.number}) plan ${version.planHash ?? ''}: ${version.status}`);
       if (!opts.wait) return;
-      const data = opts.data ? { data: opts.data } : {};
+      const data = { ...(opts.data ? { data: opts.data } : {}), ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+      if (version.evidence.backtest) out(`backtest ${version.evidence.backtest}: on record for this plan hash`);
+      if (version.evidence.stress) out(`stress ${version.evidence.stress}: on record for this plan hash`);
       if (!version.evidence.backtest) {
         const bt = await waitForJob(c, await call<Job>(c, 'POST', `/api/versions/${version.id}/backtests`, data), 'backtest');
         const s = bt.result as { pnl?: { total?: number }; fills?: number } | null;
@@ -168,8 +172,8 @@ export function registerClientCommands(program: Command): void {
   common(program.command('instances').description('list runtime instances and what they run')).action(
     withClient('instances', async (c) => {
       for (const i of await call<Instance[]>(c, 'GET', '/api/instances')) {
-        const live = i.live as { planHash?: string; pnl?: { total?: number | null }; riskState?: string; scenario?: string } | null;
-        out(`${i.id.padEnd(20)} ${i.status.padEnd(8)} ${live ? `plan ${String(live.planHash ?? '').slice(0, 12)} PnL ${live.pnl?.total ?? '—'} risk ${live.riskState ?? '—'} scenario ${live.scenario ?? '—'}` : 'nothing deployed'}`);
+        const live = i.live as { planHash?: string; pnl?: { total?: number | null }; risk?: { state?: string }; scenario?: string } | null;
+        out(`${i.id.padEnd(20)} ${i.status.padEnd(8)} ${live ? `plan ${String(live.planHash ?? '').slice(0, 12)} PnL ${live.pnl?.total ?? '—'} risk ${live.risk?.state ?? '—'} scenario ${live.scenario ?? '—'}` : 'nothing deployed'}`);
       }
     }),
   );

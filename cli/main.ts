@@ -1,8 +1,10 @@
 // The `quoin` command. Each subcommand lives in its own module; this file only wires them up.
 import { Command, CommanderError } from 'commander';
 import { registerBacktest } from './backtest-command.js';
+import { registerClientCommands } from './client-commands.js';
 import { registerCheck, registerCompile } from './compile-commands.js';
 import { registerRun } from './run-command.js';
+import { registerServe } from './serve-command.js';
 import { registerSimulate } from './simulate-command.js';
 import { registerStress } from './stress-command.js';
 import { registerSweep } from './sweep-command.js';
@@ -25,6 +27,8 @@ registerBacktest(program);
 registerTrades(program);
 registerSweep(program);
 registerStress(program);
+registerServe(program);
+registerClientCommands(program);
 
 try {
   await program.parseAsync(process.argv);

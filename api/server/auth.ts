@@ -35,6 +35,30 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return typeof q?.access_token === 'string' ? q.access_token : undefined;
 }
 
+/**
+ * Who holds a token, remembered for a few seconds: every request authenticates, and the store's
+ * answer cannot change meanwhile (tokens are created, never edited; users' roles do not change).
+ */
+class TokenCache {
+  readonly #entries = new Map<string, { user: User; until: number }>();
+  constructor(private readonly ttlMs = 5000, private readonly max = 1000) {}
+
+  async lookup(store: Store, token: string): Promise<User | undefined> {
+    const now = Date.now();
+    const hit = this.#entries.get(token);
+    if (hit && hit.until > now) return hit.user;
+    const user = await store.userForToken(token);
+    // Unknown tokens are not remembered: a token created a moment later must work at once.
+    if (user) {
+      if (this.#entries.size >= this.max) this.#entries.clear();
+      this.#entries.set(token, { user, until: now + this.ttlMs });
+    }
+    return user;
+  }
+}
+
+const caches = new WeakMap<Store, TokenCache>();
+
 /** An onRequest hook that authenticates (before the body is even read) and requires one of `roles` (none: any authenticated user). */
 export function requireRole(store: Store, ...roles: Role[]): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -43,7 +67,9 @@ export function requireRole(store: Store, ...roles: Role[]): onRequestAsyncHookH
       void reply.header('www-authenticate', 'Bearer');
       throw new ApiError(401, 'unauthenticated', 'this needs an API token: send Authorization: Bearer <token>');
     }
-    const user = token.length <= 200 ? await store.userForToken(token) : undefined;
+    let cache = caches.get(store);
+    if (!cache) caches.set(store, (cache = new TokenCache()));
+    const user = token.length <= 200 ? await cache.lookup(store, token) : undefined;
     if (!user) {
       void reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw new ApiError(401, 'invalid_token', 'the API token is not valid (unknown or revoked)');
