@@ -1,5 +1,6 @@
 // The `quoin` command. Each subcommand lives in its own module; this file only wires them up.
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './audit-command.js';
 import { registerBacktest } from './backtest-command.js';
 import { registerClientCommands } from './client-commands.js';
 import { registerCheck, registerCompile } from './compile-commands.js';
@@ -29,6 +30,7 @@ registerSweep(program);
 registerStress(program);
 registerServe(program);
 registerClientCommands(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -188,6 +188,9 @@ describe('quoin serve', () => {
       expect(v.body.source).toBe(source);
     }
     expect((await api<{ ok: boolean; entries: number }>(server, 'GET', '/api/audit/verify')).body).toMatchObject({ ok: true });
+    const offline = spawnSync(process.execPath, [bin, 'audit', 'verify', '--db', db], { encoding: 'utf8' });
+    expect(offline.status, offline.stderr).toBe(0);
+    expect(offline.stdout).toMatch(/^ok: \d+ audit entries, chain verified/);
     const inst = (await api<{ status: string; live: Live | null }>(server, 'GET', '/api/instances/paper-default')).body;
     expect(inst.status).toBe('running');
     expect(inst.live?.eventsProcessed).toBeGreaterThanOrEqual(0);
