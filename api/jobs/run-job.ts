@@ -2,6 +2,7 @@
 // open the data, run, and return the result as plain JSON for the store. Bad requests (an unknown
 // scenario, a window outside the data, a plan whose markets the data lacks) fail the job with the
 // message a user can act on, not a stack trace.
+import { jobCharts } from './job-charts.js';
 import { runBacktest } from '../../runtime/backtest/backtest.js';
 import { parseFees } from '../../runtime/backtest/fees.js';
 import { parseLatency } from '../../runtime/backtest/latency.js';
@@ -53,9 +54,10 @@ export function runJob(plan: Plan, batch: EventBatch, request: JobRequest, onPro
     return runStress(plan, batch, specs, { ...models, ...window, seed, onScenario: (_name, i, n) => onProgress(i / n) });
   }
   const result = runBacktest(plan, batch, { ...models, ...window, onProgress: (done, total) => onProgress(done / total) });
-  return summarise({
+  const { summary } = summarise({
     result,
     dayEpochMs: batch.dayEpochMs,
     settings: { latency: describeLatency(models.latency), fees: models.fees.description, queue: models.queue.name, seed },
-  }).summary;
+  });
+  return { ...summary, charts: jobCharts(result, batch.dayEpochMs) };
 }

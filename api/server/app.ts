@@ -1,6 +1,9 @@
 // The HTTP app: fastify with a schema on every route, one error handler, bearer-token auth, the
 // OpenAPI document and its UI at /docs, and /metrics. Built as a function of its dependencies so
 // tests drive it with app.inject() and no port; server.ts owns the process.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
@@ -14,12 +17,16 @@ import { envelopeRoutes } from './routes/envelopes.js';
 import { instanceRoutes } from './routes/instances.js';
 import { rulesetRoutes } from './routes/rulesets.js';
 import { systemRoutes } from './routes/system.js';
+import { templateRoutes } from './routes/templates.js';
+import { projectRoot } from './project-root.js';
 import { userRoutes } from './routes/users.js';
 
 export const bodyLimitBytes = 1024 * 1024;
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** The built web editor (vite build output); default dist/editor of the project. */
+  editorDir?: string;
 }
 
 /**
@@ -89,6 +96,22 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   envelopeRoutes(app, deps);
   instanceRoutes(app, deps);
   auditRoutes(app, deps);
+  templateRoutes(app, deps);
+  await serveEditor(app, options.editorDir ?? path.join(projectRoot(), 'dist', 'editor'));
   await app.ready();
   return app;
+}
+
+/**
+ * The web editor at `/`: static files, no authentication (the app asks for a token and every API
+ * call it makes carries it). Without a build, `/` says how to make one instead of a bare 404.
+ */
+async function serveEditor(app: FastifyInstance, dir: string): Promise<void> {
+  if (!existsSync(path.join(dir, 'index.html'))) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.status(503).type('text/plain; charset=utf-8').send(`The web editor is not built (no ${dir}/index.html): run npm run build.\n`));
+    return;
+  }
+  // decorateReply: false because @fastify/swagger-ui registers @fastify/static too.
+  await app.register(fastifyStatic, { root: dir, prefix: '/', decorateReply: false, index: ['index.html'], schemaHide: true, maxAge: 0 });
 }

@@ -569,6 +569,27 @@ export interface StressBody {
   to?: string;
 }
 /**
+ * A shipped rule set template (rulesets/*.quoin) to start from.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "Template".
+ */
+export interface Template {
+  /**
+   * File name in rulesets/ without .quoin.
+   */
+  id: string;
+  /**
+   * First line of the header comment.
+   */
+  title: string;
+  /**
+   * The rest of the header comment, as plain text.
+   */
+  description: string;
+  source: string;
+}
+/**
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "TokenCreated".
  */
@@ -622,4 +643,11 @@ export interface Version {
     backtest: string | null;
     stress: string | null;
   };
+}
+/**
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "VersionQuery".
+ */
+export interface VersionQuery {
+  status?: VersionStatus;
 }

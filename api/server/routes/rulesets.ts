@@ -1,6 +1,6 @@
 // Rule sets and their versions, the lifecycle steps on a version, and its backtest and stress jobs.
 import type { FastifyInstance } from 'fastify';
-import type { BacktestBody, CreateRuleSetBody, CreateVersionBody, DecisionBody, RejectBody, StressBody } from '../../../schemas/generated/api.js';
+import type { BacktestBody, CreateRuleSetBody, CreateVersionBody, DecisionBody, RejectBody, StressBody, VersionStatus } from '../../../schemas/generated/api.js';
 import { compileOrThrow, createVersion, decide, envelopeFindings, fileNameOf, planOf, retire, submit } from '../../services/lifecycle.js';
 import { requireRole, userOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
@@ -46,6 +46,19 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const version = await createVersion(store, { ruleSetId: request.params.id, source: request.body.source, author: userOf(request) });
       return reply.status(201).send(await versionDetail(store, version));
+    },
+  );
+
+  app.get<{ Querystring: { status?: VersionStatus } }>(
+    '/api/versions',
+    { onRequest: anyone, schema: { tags: ['versions'], summary: 'Versions of every rule set, newest first, optionally only those in one status (the approval queue is ?status=pending_approval)', querystring: def('VersionQuery'), response: { 200: listOf('VersionSummary'), ...errors() } } },
+    async (request) => {
+      const all = (await Promise.all((await store.listRuleSets()).map((r) => store.listVersions(r.id)))).flat();
+      const wanted = request.query.status;
+      return all
+        .filter((v) => wanted === undefined || v.status === wanted)
+        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id)
+        .map(versionSummary);
     },
   );
 
