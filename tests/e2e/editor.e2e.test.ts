@@ -97,6 +97,18 @@ describe('the editor in a browser', () => {
     await screenshot(author, '3-author-backtest-stress');
     await author.getByTestId('submit').click();
     await author.locator('.badge.s-pending_approval').first().waitFor();
+    // A second draft, and the history diff between the two versions.
+    await setSource(author, source.replace('7 bps', '8 bps'));
+    await author.waitForFunction(() => document.querySelector('[data-testid="compile-info"]')?.textContent?.includes('0 errors'));
+    await author.getByTestId('save').click();
+    await author.locator('[data-version="2"]').waitFor();
+    await author.locator('[data-version="2"] [data-testid="diff-prev"]').click();
+    await author.locator('dialog [data-testid="diff"] .editor.modified').waitFor();
+    // Monaco renders spaces as no-break spaces.
+    await expect.poll(async () => ((await author.locator('dialog [data-testid="diff"] .editor.modified').textContent()) ?? '').replace(/\u00a0/g, ' ')).toContain('half_spread  = 8 bps');
+    expect(((await author.locator('dialog [data-testid="diff"] .editor.original').textContent()) ?? '').replace(/\u00a0/g, ' ')).toContain('half_spread  = 7 bps');
+    await screenshot(author, '3b-author-history-diff');
+    await author.locator('dialog button', { hasText: 'Close' }).click();
     await author.context().close();
 
     // Risk manager: the queue shows it with the diff, evidence and envelope; approve.

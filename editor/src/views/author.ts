@@ -142,7 +142,8 @@ export async function authorView(root: HTMLElement, session: Session): Promise<(
                 statusBadge(v.status),
                 h('span', { class: 'muted' }, ` ${v.author} · ${v.createdAt.slice(0, 16).replace('T', ' ')}`),
                 ' ',
-                h('button', { class: 'small', title: 'Diff against the editor text', onclick: () => void diffWithEditor(v) }, 'diff'),
+                v.number > 1 ? h('button', { class: 'small', title: `Diff v${v.number - 1} → v${v.number}`, 'data-testid': 'diff-prev', onclick: () => void diffWithPrevious(v) }, 'Δ prev') : '',
+                h('button', { class: 'small', title: 'Diff against the editor text', onclick: () => void diffWithEditor(v) }, 'Δ editor'),
               ),
             ),
           ),
@@ -152,6 +153,13 @@ export async function authorView(root: HTMLElement, session: Session): Promise<(
   async function diffWithEditor(v: VersionSummary): Promise<void> {
     const old = await api<Version>('GET', `/api/versions/${v.id}`);
     showDiff(`v${v.number} → editor`, old.source, model.getValue());
+  }
+
+  async function diffWithPrevious(v: VersionSummary): Promise<void> {
+    const prev = versions.find((x) => x.number === v.number - 1);
+    if (!prev) return;
+    const [a, b] = await Promise.all([api<Version>('GET', `/api/versions/${prev.id}`), api<Version>('GET', `/api/versions/${v.id}`)]);
+    showDiff(`v${prev.number} → v${v.number}`, a.source, b.source);
   }
 
   async function renderJobs(): Promise<void> {
