@@ -12,6 +12,7 @@ import { benchAS2008 } from './as2008.js';
 import { benchBacktest } from './backtest.js';
 import { benchCompile } from './compile.js';
 import { benchData } from './data.js';
+import { benchEditor } from './editor.js';
 import { benchEngine } from './engine.js';
 import { run as runSignals } from './signals.js';
 import { benchSweep } from './sweep.js';
@@ -36,6 +37,7 @@ const modules: Record<string, BenchModule> = {
   as2008: benchAS2008,
   sweep: benchSweep,
   api: benchApi,
+  editor: benchEditor,
 };
 
 /** Three significant digits for times; rates in compact exponent form (1.2e5 lines/s). */

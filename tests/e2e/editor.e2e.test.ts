@@ -64,9 +64,13 @@ describe('the editor in a browser', () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="problems"] li.error'), undefined, { timeout: 10_000 });
     expect((await markers(page)).filter((m) => m.severity === 8)).toEqual([]);
 
-    // Completion offers a built-in with its signature.
-    await page.keyboard.press('Control+End');
+    // Completion offers a built-in: on a new line inside the strategy, before its quote block.
+    const quoteLine = lines.findIndex((l) => /^\s*quote\s+m\s*\{/.test(l)) + 1;
+    await page.keyboard.press('Control+Home');
+    for (let i = 1; i < quoteLine; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowUp');
     await page.keyboard.type('signal probe = ewm_');
     await page.keyboard.press('Control+Space');
     const suggest = page.locator('.suggest-widget.visible');
@@ -105,7 +109,7 @@ describe('the editor in a browser', () => {
     await author.locator('[data-version="2"] [data-testid="diff-prev"]').click();
     await author.locator('dialog [data-testid="diff"] .editor.modified').waitFor();
     // Monaco renders spaces as no-break spaces.
-    await expect.poll(async () => ((await author.locator('dialog [data-testid="diff"] .editor.modified').textContent()) ?? '').replace(/\u00a0/g, ' ')).toContain('half_spread  = 8 bps');
+    await expect.poll(async () => ((await author.locator('dialog [data-testid="diff"] .editor.modified').textContent()) ?? '').replace(/\u00a0/g, ' '), { timeout: 15_000 }).toContain('half_spread  = 8 bps');
     expect(((await author.locator('dialog [data-testid="diff"] .editor.original').textContent()) ?? '').replace(/\u00a0/g, ' ')).toContain('half_spread  = 7 bps');
     await screenshot(author, '3b-author-history-diff');
     await author.locator('dialog button', { hasText: 'Close' }).click();

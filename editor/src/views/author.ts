@@ -42,7 +42,10 @@ export async function authorView(root: HTMLElement, session: Session): Promise<(
 
   const model = monaco.editor.createModel('', QUOIN_LANGUAGE_ID, monaco.Uri.parse('file:///untitled.quoin'));
   const editor = monaco.editor.create(editorHost, { model, automaticLayout: true, minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, tabSize: 2 });
+  // A short debounce: the compile runs in a worker (a few ms for 100 lines), so markers land well
+  // within 100 ms of the last keystroke without stalling typing.
   const diagnostics = attachDiagnostics(monaco, editor, {
+    delayMs: 40,
     onResult: ({ diagnostics: ds, plan, elapsedMs }) => {
       lastDiagnostics = ds;
       lastPlan = plan;
