@@ -14,6 +14,22 @@ import { showDiff } from './diff.js';
 
 const statusLabel: Record<string, string> = { draft: 'draft', tested: 'tested', pending_approval: 'pending approval', approved: 'approved', rejected: 'rejected', deployed: 'deployed', retired: 'retired' };
 
+/** A canonical plan value (bps as a fraction, durations in seconds) the way authors write it. */
+export function inUnit(x: number, type: Plan['params'][number]['type']): string {
+  switch (type.kind) {
+    case 'bps':
+      return `${fmt(x * 1e4)} bps`;
+    case 'duration':
+      return x >= 3600 && x % 3600 === 0 ? `${x / 3600}h` : x >= 60 && x % 60 === 0 ? `${x / 60}m` : x >= 1 ? `${fmt(x)}s` : `${fmt(x * 1000)}ms`;
+    case 'qty':
+    case 'notional':
+    case 'price':
+      return type.asset ? `${fmt(x)} ${type.asset}` : fmt(x);
+    default:
+      return fmt(x);
+  }
+}
+
 export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `badge s-${status}` }, statusLabel[status] ?? status);
 }
@@ -93,7 +109,7 @@ export async function authorView(root: HTMLElement, session: Session): Promise<(
               h('td', {}, p.name),
               h('td', {}, p.display),
               h('td', {}, p.type.kind + (p.type.asset ? ` (${p.type.asset})` : '')),
-              h('td', {}, p.bounds ? `[${fmt(p.bounds.lo)}, ${fmt(p.bounds.hi)}]` : '—'),
+              h('td', {}, p.bounds ? `[${inUnit(p.bounds.lo, p.type)}, ${inUnit(p.bounds.hi, p.type)}]` : '—'),
             ),
           ),
         ),
