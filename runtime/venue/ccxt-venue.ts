@@ -1,0 +1,200 @@
+// A venue through ccxt (unmodified): market metadata, orders by client id, balances, open orders and
+// our fills. ccxt's error classes are mapped to the four kinds the runner acts on (venue.ts), and
+// every call first takes its cost from the venue's rate budget.
+import ccxt, { type Exchange, type Market, type Order, type Trade } from 'ccxt';
+import { RateBudget, type RequestClass } from './rate-budget.js';
+import { VenueError, type VenueAdapter, type VenueBalance, type VenueBook, type VenueFill, type VenueMarketInfo, type VenueOrder, type VenueOrderRequest, type VenueOrderStatus } from './venue.js';
+
+/** Maps a ccxt error to what the runner may do about it. Subclasses are tested before their parents. */
+export function classifyCcxtError(err: unknown): VenueError['kind'] {
+  const e = ccxt as unknown as Record<string, new (...a: unknown[]) => Error>;
+  const is = (name: string): boolean => typeof e[name] === 'function' && err instanceof e[name]!;
+  if (is('OrderNotFound')) return 'unknown_order';
+  if (is('InvalidNonce')) return 'retryable'; // clock skew: resync and retry
+  if (is('NetworkError')) return 'retryable'; // RateLimitExceeded, DDoSProtection, ExchangeNotAvailable, OnMaintenance, RequestTimeout
+  if (is('AuthenticationError') || is('PermissionDenied') || is('AccountSuspended') || is('BadSymbol') || is('NotSupported') || is('ArgumentsRequired')) return 'fatal';
+  if (is('InsufficientFunds') || is('InvalidOrder') || is('OrderImmediatelyFillable') || is('OrderNotFillable') || is('DuplicateOrderId')) return 'rejected';
+  if (is('BadRequest')) return 'fatal';
+  if (is('ExchangeError')) return 'rejected';
+  // Anything else (a bug, a malformed answer): treat as retryable, the runner re-queries state.
+  return 'retryable';
+}
+
+export interface CcxtVenueOptions {
+  /** A ccxt exchange id, e.g. 'binance'. */
+  exchange: string;
+  /** Passed to the ccxt constructor as is (apiKey, secret, urls, options, timeout…). Never logged. */
+  config: Record<string, unknown>;
+  /** Requests per second and burst the runner allows itself at this venue. */
+  budget?: { capacity: number; refillPerSec: number };
+  /** Request weight per call class (Binance: order 1, cancel 1, open orders 6 with a symbol, account 20, myTrades 20, depth 5–50). */
+  weights?: Partial<Record<'order' | 'cancel' | 'fetchOrder' | 'openOrders' | 'balance' | 'myTrades' | 'book', number>>;
+  /** How long to wait for budget before failing a call as retryable (ms). */
+  maxBudgetWaitMs?: number;
+}
+
+const defaultWeights = { order: 1, cancel: 1, fetchOrder: 4, openOrders: 6, balance: 20, myTrades: 20, book: 5 };
+
+function statusOf(o: Order): VenueOrderStatus {
+  switch (o.status) {
+    case 'open':
+      return 'open';
+    case 'closed':
+      return 'closed';
+    case 'canceled':
+      return 'canceled';
+    case 'rejected':
+      return 'rejected';
+    case 'expired':
+      return 'expired';
+    default:
+      return 'open';
+  }
+}
+
+export class CcxtVenue implements VenueAdapter {
+  readonly name: string;
+  readonly budget: RateBudget;
+  private readonly client: Exchange;
+  private readonly weights: typeof defaultWeights;
+  private readonly maxWaitMs: number;
+
+  constructor(options: CcxtVenueOptions) {
+    const ctor = (ccxt as unknown as Record<string, new (config: Record<string, unknown>) => Exchange>)[options.exchange];
+    if (typeof ctor !== 'function') throw new VenueError('fatal', `ccxt has no exchange '${options.exchange}'`, options.exchange, 'NotSupported');
+    this.client = new ctor({ enableRateLimit: false, ...options.config });
+    this.name = options.exchange;
+    this.budget = new RateBudget(options.budget ?? { capacity: 50, refillPerSec: 20 });
+    this.weights = { ...defaultWeights, ...options.weights };
+    this.maxWaitMs = options.maxBudgetWaitMs ?? 2000;
+  }
+
+  /** Runs one ccxt call within the budget, translating its errors. */
+  private async call<T>(kind: RequestClass, weight: number, what: string, fn: () => Promise<T>): Promise<T> {
+    const until = Date.now() + this.maxWaitMs;
+    while (!this.budget.tryTake(kind, weight)) {
+      const wait = this.budget.waitMs(kind, weight);
+      if (Date.now() + wait > until) throw new VenueError('retryable', `${what}: over the request budget of ${this.name}`, this.name, 'RateBudget');
+      await new Promise((r) => setTimeout(r, Math.max(5, wait)));
+    }
+    try {
+      return await fn();
+    } catch (err) {
+      const kind_ = classifyCcxtError(err);
+      const name = (err as Error)?.constructor?.name ?? 'Error';
+      if (name === 'RateLimitExceeded' || name === 'DDoSProtection') this.budget.backOff(1000);
+      // ccxt messages start with the exchange id and may hold the request URL, never the secret.
+      throw new VenueError(kind_, `${what}: ${name}: ${String((err as Error)?.message ?? err).slice(0, 300)}`, this.name, name);
+    }
+  }
+
+  async loadMarkets(symbols: readonly string[]): Promise<Map<string, VenueMarketInfo>> {
+    const markets = await this.call('query', 20, 'load markets', () => this.client.loadMarkets());
+    const out = new Map<string, VenueMarketInfo>();
+    for (const symbol of symbols) {
+      const m = markets[symbol] as Market | undefined;
+      if (!m) throw new VenueError('fatal', `${this.name} has no market ${symbol}`, this.name, 'BadSymbol');
+      out.set(symbol, {
+        symbol,
+        base: m.base,
+        quote: m.quote,
+        tickSize: Number(m.precision?.price ?? 0),
+        lotSize: Number(m.precision?.amount ?? 0),
+        minQty: Number(m.limits?.amount?.min ?? 0),
+        minNotional: Number(m.limits?.cost?.min ?? 0),
+      });
+    }
+    return out;
+  }
+
+  async fetchBook(symbol: string, depth: number): Promise<VenueBook> {
+    const b = await this.call('query', this.weights.book, `order book ${symbol}`, () => this.client.fetchOrderBook(symbol, depth));
+    const level = (l: unknown): [number, number] => {
+      const [p, q] = l as [number, number];
+      return [Number(p), Number(q)];
+    };
+    return { bids: b.bids.map(level), asks: b.asks.map(level), timeMs: b.timestamp ?? Date.now() };
+  }
+
+  private order(o: Order, fallback?: Partial<VenueOrder>): VenueOrder {
+    return {
+      clientId: o.clientOrderId ?? fallback?.clientId ?? '',
+      venueId: String(o.id),
+      symbol: o.symbol ?? fallback?.symbol ?? '',
+      side: (o.side as 'buy' | 'sell') ?? fallback?.side ?? 'buy',
+      price: Number(o.price ?? fallback?.price ?? 0),
+      qty: Number(o.amount ?? fallback?.qty ?? 0),
+      filled: Number(o.filled ?? 0),
+      status: statusOf(o),
+      timeMs: o.lastUpdateTimestamp ?? o.timestamp ?? Date.now(),
+    };
+  }
+
+  async placeOrder(r: VenueOrderRequest): Promise<VenueOrder> {
+    const o = await this.call('order', this.weights.order, `place ${r.clientId}`, () =>
+      this.client.createOrder(r.symbol, 'limit', r.side, r.qty, r.price, { clientOrderId: r.clientId, ...(r.postOnly ? { postOnly: true } : { timeInForce: 'GTC' }) }),
+    );
+    return this.order(o, r);
+  }
+
+  async cancelOrder(symbol: string, clientId: string): Promise<VenueOrder | null> {
+    try {
+      const o = await this.call('cancel', this.weights.cancel, `cancel ${clientId}`, () => this.client.cancelOrder('', symbol, { origClientOrderId: clientId }));
+      return this.order(o, { clientId, symbol });
+    } catch (err) {
+      if (err instanceof VenueError && err.kind === 'unknown_order') return null;
+      throw err;
+    }
+  }
+
+  async fetchOrder(symbol: string, clientId: string): Promise<VenueOrder | null> {
+    try {
+      const o = await this.call('query', this.weights.fetchOrder, `query ${clientId}`, () => this.client.fetchOrder('', symbol, { origClientOrderId: clientId }));
+      return this.order(o, { clientId, symbol });
+    } catch (err) {
+      if (err instanceof VenueError && err.kind === 'unknown_order') return null;
+      throw err;
+    }
+  }
+
+  async fetchOpenOrders(symbol?: string): Promise<VenueOrder[]> {
+    const list = await this.call('query', this.weights.openOrders, `open orders ${symbol ?? ''}`, () => this.client.fetchOpenOrders(symbol));
+    return list.map((o) => this.order(o));
+  }
+
+  async fetchBalances(): Promise<Record<string, VenueBalance>> {
+    const b = await this.call('query', this.weights.balance, 'balances', () => this.client.fetchBalance());
+    const out: Record<string, VenueBalance> = {};
+    const totals = (b.total ?? {}) as unknown as Record<string, number | undefined>;
+    const free = (b.free ?? {}) as unknown as Record<string, number | undefined>;
+    const used = (b.used ?? {}) as unknown as Record<string, number | undefined>;
+    for (const asset of Object.keys(totals)) out[asset] = { free: Number(free[asset] ?? 0), used: Number(used[asset] ?? 0), total: Number(totals[asset] ?? 0) };
+    return out;
+  }
+
+  async fetchFills(symbol: string, sinceMs?: number): Promise<VenueFill[]> {
+    const trades = await this.call('query', this.weights.myTrades, `fills ${symbol}`, () => this.client.fetchMyTrades(symbol, sinceMs));
+    return trades
+      .map((t: Trade) => {
+        const info = (t.info ?? {}) as Record<string, unknown>;
+        return {
+          tradeId: String(t.id),
+          venueOrderId: String(t.order ?? ''),
+          clientId: typeof info.clientOrderId === 'string' ? info.clientOrderId : undefined,
+          symbol: t.symbol ?? symbol,
+          side: t.side as 'buy' | 'sell',
+          price: Number(t.price),
+          qty: Number(t.amount),
+          fee: Number(t.fee?.cost ?? 0),
+          feeAsset: t.fee?.currency ?? '',
+          liquidity: t.takerOrMaker === 'taker' ? ('taker' as const) : ('maker' as const),
+          timeMs: t.timestamp ?? 0,
+        };
+      })
+      .sort((a, b) => a.timeMs - b.timeMs || a.tradeId.localeCompare(b.tradeId));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close?.();
+  }
+}
