@@ -39,7 +39,7 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
   const { keptW, keptD } = scratch;
   keptW.fill(0, 0, nW);
   keptD.fill(0, 0, nD);
-  const better = policy.descending ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  const descending = policy.descending;
 
   // 1. Maximum matching of keepable pairs (both lists best-first).
   let i = 0;
@@ -57,7 +57,7 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
       keptD[j] = 1;
       i++;
       j++;
-    } else if (better(w.priceTicks, d)) {
+    } else if (descending ? w.priceTicks > d : w.priceTicks < d) {
       i++;
     } else {
       j++;
