@@ -21,7 +21,7 @@
 //   the level moves by the message's size (the venue's figure, which is what depth files show) and
 //   the disagreement is counted.
 import type { SideValue } from '../events.js';
-import { DenseL2Book } from './dense-l2-book.js';
+import { DenseL2Book, QTY_EPSILON } from './dense-l2-book.js';
 import { OrderIndex } from './order-index.js';
 import { TickLadder } from './tick-ladder.js';
 
@@ -194,25 +194,27 @@ export class L3Book {
   private decrement(orderId: number, side: SideValue, priceTicks: number, qty: number, removeAll: boolean): L3ResultValue {
     const level = this.book.qtyAt(side, priceTicks);
     if (qty > level + 1e-9) this.stats.levelUnderflows++;
-    this.book.add(side, priceTicks, -qty);
+    // book.add(side, priceTicks, -qty) without reading the level a second time (level + −qty is level − qty).
+    const left = level - qty;
+    this.book.set(side, priceTicks, left > QTY_EPSILON ? left : 0);
     const slot = this.index.get(orderId);
     if (slot === NONE) {
       this.stats.unknownOrders++;
       return L3Result.UnknownOrder;
     }
     const remaining = this.orderQty[slot] ?? 0;
-    const left = remaining - qty;
+    const orderLeft = remaining - qty;
     let result: L3ResultValue = L3Result.Ok;
-    if (removeAll ? left !== 0 : left < 0) {
+    if (removeAll ? orderLeft !== 0 : orderLeft < 0) {
       this.stats.sizeMismatches++;
       result = L3Result.SizeMismatch;
     }
-    if (removeAll || left <= 0) {
+    if (removeAll || orderLeft <= 0) {
       this.unlink(slot);
       this.index.delete(orderId);
       this.releaseSlot(slot);
     } else {
-      this.orderQty[slot] = left;
+      this.orderQty[slot] = orderLeft;
     }
     return result;
   }
