@@ -101,6 +101,8 @@ export class RiskGate {
   private peakPnl = -Infinity;
   private killed = false;
   private readonly rules: CompiledRule[];
+  /** Indices of the rules `review` looks at (post-trade kinds), in rule order. */
+  private readonly reviewed: Int32Array;
   /** Counts per rule id of times a limit bit, for summaries. */
   readonly hits = new Map<string, number>();
 
@@ -116,6 +118,8 @@ export class RiskGate {
       else markets = plan.markets.map((_, i) => i);
       return new CompiledRule(rule, markets);
     });
+    const postTrade: number[] = [Kind.loss, Kind.drawdown, Kind.position, Kind.condition];
+    this.reviewed = Int32Array.from(this.rules.flatMap((c, i) => (postTrade.includes(c.kind) ? [i] : [])));
     this.breachedFlags = new Uint8Array(this.rules.length);
     this.reduceOnlyFlags = new Uint8Array(this.rules.length);
   }
@@ -212,7 +216,9 @@ export class RiskGate {
     this.blockingRule = -1;
     let daily = NaN;
     const values = ctx.values;
-    for (let i = 0; i < n; i++) {
+    const reviewed = this.reviewed;
+    for (let k = 0; k < reviewed.length; k++) {
+      const i = reviewed[k] ?? 0;
       const c = this.rules[i] as CompiledRule;
       const limit = c.limit(values);
       let held = false;
