@@ -14,8 +14,8 @@ import { MarketView } from './market-view.js';
 import { OrderRegistry, type WorkingOrder } from './orders.js';
 import { loadPlan } from './plan/load-plan.js';
 import { buildQuotes, ceilTicks, floorLots, floorTicks, type QuoteValues } from './quote/build-quotes.js';
-import { DesiredQuotes } from './quote/desired.js';
-import { diffSide, type DiffSink } from './quote/order-diff.js';
+import { DesiredQuotes, type DesiredSide } from './quote/desired.js';
+import { diffSide, type DiffPolicy, type DiffSink } from './quote/order-diff.js';
 import { RiskGate, type OrderIntent, type RiskContext, type RiskGateState, type RiskTransition } from './risk/risk-gate.js';
 import { ScenarioSwitch, type ScenarioChange, type ScenarioState } from './scenarios.js';
 import type { SignalSnapshot, StatefulInstance } from './signals/index.js';
@@ -97,6 +97,11 @@ export class Engine {
   private readonly calendar: Calendar;
   private desired: DesiredQuotes[];
   private readonly scratch = { keptW: new Uint8Array(64), keptD: new Uint8Array(64) };
+  // Reused by every quote pass (one runs at a time), so a pass allocates only the actions it sends.
+  private readonly raw: QuoteValues = { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, levels: 0, step: 0, stepIsPrice: false };
+  private readonly diffPolicy: DiffPolicy = { toleranceTicks: 0, maxAgeNs: Infinity, nowNs: 0, descending: false };
+  private readonly quoteSink = new QuoteSink(this);
+  private readonly intent: OrderIntent = { market: 0, side: Side.Bid, price: NaN, qty: 0, replaces: NO_ORDER };
   private readonly sink: ActionSink;
   private nowNs = 0;
   private dayIndex = NaN;
@@ -362,7 +367,8 @@ export class Engine {
     this.nowNs = t;
     this.stats.evaluations++;
     const lp = this.lp;
-    for (const v of this.views) v.refresh();
+    const views = this.views;
+    for (let k = 0; k < views.length; k++) (views[k] as MarketView).refresh();
     this.rollDay(t);
     this.adapt(t);
     lp.evalAlways(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
@@ -412,15 +418,14 @@ export class Engine {
     const reduceOnly = this.gate.state === 'reduce_only' || scenario?.reduceOnly === true;
     const paused = scenario?.pause === true || this.gate.state === 'halted';
 
-    const raw: QuoteValues = {
-      bid: v[q.bid] ?? NaN,
-      ask: v[q.ask] ?? NaN,
-      bidSize: v[q.bidSize] ?? NaN,
-      askSize: v[q.askSize] ?? NaN,
-      levels: q.ladder ? v[q.ladder.levels] ?? 0 : 1,
-      step: q.ladder ? v[q.ladder.step] ?? 0 : 0,
-      stepIsPrice: q.ladder ? lp.nodeKinds[q.ladder.step] === 'price' : false,
-    };
+    const raw = this.raw;
+    raw.bid = v[q.bid] ?? NaN;
+    raw.ask = v[q.ask] ?? NaN;
+    raw.bidSize = v[q.bidSize] ?? NaN;
+    raw.askSize = v[q.askSize] ?? NaN;
+    raw.levels = q.ladder ? v[q.ladder.levels] ?? 0 : 1;
+    raw.step = q.ladder ? v[q.ladder.step] ?? 0 : 0;
+    raw.stepIsPrice = q.ladder ? lp.nodeKinds[q.ladder.step] === 'price' : false;
     if (q.smoothing) {
       raw.bid = this.smooth(2 * m, raw.bid, q.smoothing.halflifeSec, t);
       raw.ask = this.smooth(2 * m + 1, raw.ask, q.smoothing.halflifeSec, t);
@@ -443,12 +448,23 @@ export class Engine {
     const refPrice = Number.isFinite(view.mid) ? view.mid : raw.bid;
     const toleranceTicks = Math.max(0, tolIsPrice ? tol / market.tickSize : (tol * refPrice) / market.tickSize);
 
-    this.limitsThisPass.length = 0;
+    if (this.limitsThisPass.length !== 0) this.limitsThisPass.length = 0;
     const actionsBefore = this.totalActions();
-    for (const side of [Side.Bid, Side.Ask] as const) {
+    const policy = this.diffPolicy;
+    policy.toleranceTicks = toleranceTicks;
+    policy.maxAgeNs = maxAgeNs;
+    policy.nowNs = t;
+    const sink = this.quoteSink;
+    sink.market = m;
+    sink.tickSize = market.tickSize;
+    sink.tNs = t;
+    for (let k = 0; k < 2; k++) {
+      const side: SideValue = k === 0 ? Side.Bid : Side.Ask;
       const working = this.orders.quoteOrders(m, side);
       this.ensureScratch(Math.max(working.length, desired.side(side).count));
-      diffSide(working, desired.side(side), { toleranceTicks, maxAgeNs, nowNs: t, descending: side === Side.Bid }, this.diffSink(m, side, t), this.scratch);
+      policy.descending = side === Side.Bid;
+      sink.side = side;
+      diffSide(working, desired.side(side), policy, sink, this.scratch);
     }
     this.lastQuoteNs[m] = t;
     const acted = this.totalActions() !== actionsBefore;
@@ -469,17 +485,14 @@ export class Engine {
     }
   }
 
-  private diffSink(m: number, side: SideValue, t: number): DiffSink {
-    const tick = this.lp.plan.markets[m]?.tickSize ?? 1;
-    return {
-      place: (level, priceTicks, qty) => this.place(m, side, priceTicks, priceTicks * tick, qty, level, false, t),
-      amend: (id, level, priceTicks, qty) => this.amend(id, priceTicks, priceTicks * tick, qty, level, t),
-      cancel: (id) => this.cancel(id, 'no longer wanted', t),
-    };
-  }
-
-  private place(m: number, side: SideValue, priceTicks: number, price: number, qty: number, level: number, hedge: boolean, t: number): boolean {
-    const intent: OrderIntent = { market: m, side, price, qty, replaces: NO_ORDER };
+  /** @internal (QuoteSink) */
+  place(m: number, side: SideValue, priceTicks: number, price: number, qty: number, level: number, hedge: boolean, t: number): boolean {
+    const intent = this.intent;
+    intent.market = m;
+    intent.side = side;
+    intent.price = price;
+    intent.qty = qty;
+    intent.replaces = NO_ORDER;
     const verdict = this.gate.check(intent, this.riskContext, this.scenarioReduceOnly);
     this.flushCancelAll(t);
     if (!verdict.ok) {
@@ -496,11 +509,18 @@ export class Engine {
     return true;
   }
 
-  private amend(id: number, priceTicks: number, price: number, qty: number, level: number, t: number): void {
+  /** @internal (QuoteSink) */
+  amend(id: number, priceTicks: number, price: number, qty: number, level: number, t: number): void {
     const o = this.orders.get(id);
     if (!o) return;
     if (o.closing) return;
-    const verdict = this.gate.check({ market: o.market, side: o.side, price, qty, replaces: id }, this.riskContext, this.scenarioReduceOnly);
+    const intent = this.intent;
+    intent.market = o.market;
+    intent.side = o.side;
+    intent.price = price;
+    intent.qty = qty;
+    intent.replaces = id;
+    const verdict = this.gate.check(intent, this.riskContext, this.scenarioReduceOnly);
     this.flushCancelAll(t);
     if (!this.orders.get(id)) return; // a cancel-all triggered by the check removed it
     if (!verdict.ok) {
@@ -525,7 +545,8 @@ export class Engine {
     this.sink({ kind: 'amend', id, market: o.market, side: o.side, priceTicks, price, qty, level, planHash: o.planHash, tNs: t });
   }
 
-  private cancel(id: number, reason: string, t: number): void {
+  /** @internal (QuoteSink) */
+  cancel(id: number, reason: string, t: number): void {
     const o = this.options.venueAcks ? this.orders.close(id) : this.orders.remove(id);
     if (!o) return;
     this.stats.actions.cancel++;
@@ -677,7 +698,7 @@ export class Engine {
     dailyPnl: () => this.dailyPnl(),
   };
 
-  private readonly riskContext: RiskContext = makeRiskContext(this);
+  private readonly riskContext: RiskContext = new EngineRiskContext(this);
 
   // ---------------------------------------------------------------- explain, swap, state
 
@@ -692,9 +713,16 @@ export class Engine {
     if (snap) {
       snap.values.set(this.lp.values);
       snap.params.set(this.lp.params);
-      Object.assign(snap.raw, raw);
+      const r = snap.raw;
+      r.bid = raw.bid;
+      r.ask = raw.ask;
+      r.bidSize = raw.bidSize;
+      r.askSize = raw.askSize;
+      r.levels = raw.levels;
+      r.step = raw.step;
+      r.stepIsPrice = raw.stepIsPrice;
       copyDesired(this.desired[qi] as DesiredQuotes, snap.desired);
-      snap.limits.length = 0;
+      if (snap.limits.length !== 0) snap.limits.length = 0;
       for (const l of this.limitsThisPass) snap.limits.push(l);
       snap.quoteIndex = qi;
       snap.scenario = this.scenarios.name;
@@ -883,20 +911,30 @@ export interface EngineState {
   signals: Array<{ key: string; snapshot: SignalSnapshot }>;
 }
 
-function makeRiskContext(e: Engine): RiskContext {
-  return {
-    get nowNs(): number {
-      return e.now;
-    },
-    get values(): Float64Array {
-      return e.values;
-    },
-    position: (m) => e.position(m),
-    workingQty: (m, side, except) => e.workingQty(m, side, except),
-    mid: (m) => e.view(m)?.mid ?? NaN,
-    pnl: () => e.totalPnl(),
-    dailyPnl: () => e.dailyPnl(),
-  };
+/** The gate's view of the engine: a class, so the review's reads at every message end stay monomorphic. */
+class EngineRiskContext implements RiskContext {
+  constructor(private readonly e: Engine) {}
+  get nowNs(): number {
+    return this.e.now;
+  }
+  get values(): Float64Array {
+    return this.e.values;
+  }
+  position(m: number): number {
+    return this.e.position(m);
+  }
+  workingQty(m: number, side: SideValue, except: number): number {
+    return this.e.workingQty(m, side, except);
+  }
+  mid(m: number): number {
+    return this.e.view(m)?.mid ?? NaN;
+  }
+  pnl(): number {
+    return this.e.totalPnl();
+  }
+  dailyPnl(): number {
+    return this.e.dailyPnl();
+  }
 }
 
 interface ExplainSnapshot {
@@ -915,10 +953,33 @@ interface ExplainSnapshot {
 }
 
 function copyDesired(from: DesiredQuotes, to: DesiredQuotes): void {
-  for (const side of ['bids', 'asks'] as const) {
-    const a = from[side];
-    const b = to[side];
-    b.clear();
-    for (let k = 0; k < a.count; k++) b.push(a.priceTicks[k] ?? 0, a.qty[k] ?? 0);
+  copySide(from.bids, to.bids);
+  copySide(from.asks, to.asks);
+}
+
+function copySide(a: DesiredSide, b: DesiredSide): void {
+  b.clear();
+  for (let k = 0; k < a.count; k++) b.push(a.priceTicks[k] ?? 0, a.qty[k] ?? 0);
+}
+
+/**
+ * Where the quote diff of one side sends its actions: one instance per engine, pointed at the
+ * market, side and time of the pass before each diff (closures made per pass were most of what a
+ * quote pass allocated).
+ */
+class QuoteSink implements DiffSink {
+  market = 0;
+  side: SideValue = Side.Bid;
+  tickSize = 1;
+  tNs = 0;
+  constructor(private readonly engine: Engine) {}
+  place(level: number, priceTicks: number, qty: number): void {
+    this.engine.place(this.market, this.side, priceTicks, priceTicks * this.tickSize, qty, level, false, this.tNs);
+  }
+  amend(id: number, level: number, priceTicks: number, qty: number): void {
+    this.engine.amend(id, priceTicks, priceTicks * this.tickSize, qty, level, this.tNs);
+  }
+  cancel(id: number): void {
+    this.engine.cancel(id, 'no longer wanted', this.tNs);
   }
 }

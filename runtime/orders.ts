@@ -21,6 +21,11 @@ export interface WorkingOrder extends WorkingOrderView {
 
 export class OrderRegistry {
   private readonly byId = new Map<number, WorkingOrder>();
+  /**
+   * The same orders in the Map's (insertion) order, for the sums the risk gate asks for at every
+   * check: an indexed loop allocates no iterator, and adds in the same order as iterating the Map.
+   */
+  private readonly inOrder: WorkingOrder[] = [];
   /** [market][side] → quote orders best-first. */
   private readonly quotes: WorkingOrder[][][];
   private nextId = 1;
@@ -50,6 +55,9 @@ export class OrderRegistry {
   }
 
   add(o: WorkingOrder): void {
+    const known = this.byId.get(o.id);
+    if (known) this.inOrder[this.inOrder.indexOf(known)] = o; // a Map keeps a re-set key where it was
+    else this.inOrder.push(o);
     this.byId.set(o.id, o);
     if (!o.hedge) this.resort(o.market, o.side, o);
   }
@@ -79,6 +87,8 @@ export class OrderRegistry {
     const o = this.byId.get(id);
     if (!o) return undefined;
     this.byId.delete(id);
+    const k = this.inOrder.indexOf(o);
+    if (k >= 0) this.inOrder.splice(k, 1);
     if (!o.hedge && !o.closing) {
       const list = this.quoteOrders(o.market, o.side);
       const i = list.indexOf(o);
@@ -90,12 +100,20 @@ export class OrderRegistry {
   /** Open quantity on one side of a market (quotes and hedges), except one order. */
   workingQty(market: number, side: SideValue, except: number): number {
     let q = 0;
-    for (const o of this.byId.values()) if (o.market === market && o.side === side && o.id !== except) q += o.qty;
+    const list = this.inOrder;
+    for (let k = 0; k < list.length; k++) {
+      const o = list[k] as WorkingOrder;
+      if (o.market === market && o.side === side && o.id !== except) q += o.qty;
+    }
     return q;
   }
 
   hedgeWorking(market: number): boolean {
-    for (const o of this.byId.values()) if (o.hedge && o.market === market && !o.closing) return true;
+    const list = this.inOrder;
+    for (let k = 0; k < list.length; k++) {
+      const o = list[k] as WorkingOrder;
+      if (o.hedge && o.market === market && !o.closing) return true;
+    }
     return false;
   }
 
@@ -124,12 +142,16 @@ export class OrderRegistry {
 
   import(orders: WorkingOrder[], nextId: number): void {
     this.byId.clear();
+    this.inOrder.length = 0;
     for (const l of this.quotes) {
       l[0]?.splice(0);
       l[1]?.splice(0);
     }
     for (const o of orders) {
       const copy = { ...o };
+      const known = this.byId.get(copy.id);
+      if (known) this.inOrder[this.inOrder.indexOf(known)] = copy;
+      else this.inOrder.push(copy);
       this.byId.set(copy.id, copy);
       if (!copy.hedge && !copy.closing) this.resort(copy.market, copy.side, copy);
     }

@@ -26,7 +26,9 @@ export class PendingQueue {
     return this.items[0];
   }
   push(p: Omit<Pending, 'seq'>): void {
-    const item = { ...p, seq: this.seq++ };
+    // Every item gets the same fields in the same order (a spread copied whichever were present,
+    // giving the heap several object shapes and costing a generic copy per message).
+    const item: Pending = { t: p.t, seq: this.seq++, toExchange: p.toExchange, action: p.action, report: p.report, record: p.record };
     const a = this.items;
     a.push(item);
     let i = a.length - 1;

@@ -2,7 +2,8 @@
 //
 // Design
 // - Orders live in a slot pool (struct of typed arrays, grown by doubling, slots recycled through a
-//   free list); `index` maps order id → slot. No object is allocated per order or per message.
+//   free list); `index` (an open-addressing table of typed arrays, ./order-index.ts) maps order
+//   id → slot. No object is allocated per order or per message.
 // - Each price level keeps its known orders as a doubly linked FIFO queue in arrival order. The
 //   queue's head and tail slots are stored per tick in TickLadders (slot + 1, 0 = empty), so finding
 //   a level never goes through a Map either.
@@ -20,7 +21,8 @@
 //   the level moves by the message's size (the venue's figure, which is what depth files show) and
 //   the disagreement is counted.
 import type { SideValue } from '../events.js';
-import { DenseL2Book } from './dense-l2-book.js';
+import { DenseL2Book, QTY_EPSILON } from './dense-l2-book.js';
+import { OrderIndex } from './order-index.js';
 import { TickLadder } from './tick-ladder.js';
 
 /** What happened to a message, so callers can report without the book allocating. */
@@ -51,7 +53,7 @@ export class L3Book {
   /** The aggregated view, kept in step with every change. */
   readonly book: DenseL2Book;
   readonly stats: L3Stats = { unknownOrders: 0, duplicateOrders: 0, sizeMismatches: 0, levelUnderflows: 0, forgottenOrders: 0 };
-  private readonly index = new Map<number, number>();
+  private readonly index = new OrderIndex();
   private capacity = 0;
   private orderId = new Float64Array(0);
   private orderSide = new Uint8Array(0);
@@ -84,13 +86,13 @@ export class L3Book {
   /** Remaining quantity of a known order, or NaN. */
   orderQtyOf(orderId: number): number {
     const slot = this.index.get(orderId);
-    return slot === undefined ? NaN : (this.orderQty[slot] ?? NaN);
+    return slot === NONE ? NaN : (this.orderQty[slot] ?? NaN);
   }
 
   /** Arrival sequence of a known order (smaller = earlier; FIFO rank across the book), or NaN. */
   arrivalOf(orderId: number): number {
     const slot = this.index.get(orderId);
-    return slot === undefined ? NaN : (this.orderSeq[slot] ?? NaN);
+    return slot === NONE ? NaN : (this.orderSeq[slot] ?? NaN);
   }
 
   /** A new visible order joins the back of its level's queue. */
@@ -166,7 +168,7 @@ export class L3Book {
    */
   queueAhead(orderId: number): number {
     const slot = this.index.get(orderId);
-    if (slot === undefined) return NaN;
+    if (slot === NONE) return NaN;
     const side = (this.orderSide[slot] ?? 0) as SideValue;
     const price = this.orderPrice[slot] ?? NaN;
     let knownAhead = 0;
@@ -192,25 +194,27 @@ export class L3Book {
   private decrement(orderId: number, side: SideValue, priceTicks: number, qty: number, removeAll: boolean): L3ResultValue {
     const level = this.book.qtyAt(side, priceTicks);
     if (qty > level + 1e-9) this.stats.levelUnderflows++;
-    this.book.add(side, priceTicks, -qty);
+    // book.add(side, priceTicks, -qty) without reading the level a second time (level + −qty is level − qty).
+    const left = level - qty;
+    this.book.set(side, priceTicks, left > QTY_EPSILON ? left : 0);
     const slot = this.index.get(orderId);
-    if (slot === undefined) {
+    if (slot === NONE) {
       this.stats.unknownOrders++;
       return L3Result.UnknownOrder;
     }
     const remaining = this.orderQty[slot] ?? 0;
-    const left = remaining - qty;
+    const orderLeft = remaining - qty;
     let result: L3ResultValue = L3Result.Ok;
-    if (removeAll ? left !== 0 : left < 0) {
+    if (removeAll ? orderLeft !== 0 : orderLeft < 0) {
       this.stats.sizeMismatches++;
       result = L3Result.SizeMismatch;
     }
-    if (removeAll || left <= 0) {
+    if (removeAll || orderLeft <= 0) {
       this.unlink(slot);
       this.index.delete(orderId);
       this.releaseSlot(slot);
     } else {
-      this.orderQty[slot] = left;
+      this.orderQty[slot] = orderLeft;
     }
     return result;
   }

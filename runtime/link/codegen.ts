@@ -35,6 +35,23 @@ function num(x: number): string {
   return JSON.stringify(x);
 }
 
+/**
+ * Time of day in seconds: `(((t % D) + D) % D) / 1e9` with D = 86400e9, which is what it computes
+ * bit for bit. `%` on doubles is a call to fmod (two per evaluation were a tenth of a LOBSTER
+ * message's cost), so for 0 <= t <= 2^53 the remainder r = t − ⌊t / D⌋·D is taken by arithmetic:
+ * ⌊t / D⌋·D is an exact multiple of 2^16 and t − it is exact (both are multiples of ulp(t)), and
+ * the quotient can only round up to the next integer, which leaves r in [−D, 0) and is undone
+ * exactly by + D. That exact r is fmod's result; the outer `(r + D) % D` is then fl(r + D) − D
+ * (exact, Sterbenz), or 0 when fl(r + D) is 2D. Other times (negative, huge, NaN) keep the
+ * original expression.
+ */
+const timeOfDaySec = (() => {
+  const r = '(t - Math.floor(t / 86400e9) * 86400e9)';
+  const exact = `(${r} < 0 ? ${r} + 86400e9 : ${r})`;
+  const fast = `(${exact} + 86400e9 === 172800e9 ? 0 : ${exact} + 86400e9 - 86400e9)`;
+  return `(t >= 0 && t <= 9007199254740992 ? ${fast} : ((t % 86400e9) + 86400e9) % 86400e9) / 1e9`;
+})();
+
 /** Which nodes each part needs: the closure of its roots over arguments. */
 function closure(plan: Plan, roots: Iterable<number>): Set<number> {
   const seen = new Set<number>();
@@ -151,7 +168,7 @@ export function generateEvaluator(plan: Plan, paramIndex: Map<string, number>, m
         throw new Error('unknown account field');
       }
       case 'clock':
-        return '(((t % 86400e9) + 86400e9) % 86400e9) / 1e9';
+        return timeOfDaySec;
       case 'event': {
         const e = eventIndex.get(n.name);
         if (e === undefined) throw new Error(`unknown event ${n.name}`);

@@ -37,9 +37,10 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
   const nW = working.length;
   const nD = desired.count;
   const { keptW, keptD } = scratch;
-  keptW.fill(0, 0, nW);
-  keptD.fill(0, 0, nD);
-  const better = policy.descending ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  // Loops, not fill(): the lists hold a handful of entries, and a builtin call costs more than that.
+  for (let k = 0; k < nW; k++) keptW[k] = 0;
+  for (let k = 0; k < nD; k++) keptD[k] = 0;
+  const descending = policy.descending;
 
   // 1. Maximum matching of keepable pairs (both lists best-first).
   let i = 0;
@@ -57,7 +58,7 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
       keptD[j] = 1;
       i++;
       j++;
-    } else if (better(w.priceTicks, d)) {
+    } else if (descending ? w.priceTicks > d : w.priceTicks < d) {
       i++;
     } else {
       j++;

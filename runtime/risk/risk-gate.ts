@@ -44,11 +44,47 @@ export type Verdict = { ok: true } | { ok: false; throttled: boolean; rule: stri
 
 const ALLOW: Verdict = { ok: true };
 
-interface CompiledRule {
-  rule: RiskRule;
-  /** Markets the rule covers (plan indices). */
-  markets: number[];
-  bucket?: TokenBucket;
+// Rule kinds and actions as small integers: review runs at every message end, and string
+// compares on plan objects of several shapes cost more there than the rest of the review.
+const Kind = { position: 0, notional: 1, loss: 2, drawdown: 3, order_rate: 4, price_band: 5, condition: 6 } as const;
+const Action = { reject: 0, throttle: 1, reduce_only: 2, halt: 3, cancel_all: 4 } as const;
+const SideLimit = { abs: 0, long: 1, short: 2 } as const;
+
+/** One plan rule, with what the hot paths read laid out in fields of one shape. */
+class CompiledRule {
+  readonly kind: number;
+  readonly action: number;
+  /** The limit's node, or -1. */
+  readonly limitNode: number;
+  /** The reference (price band) and condition nodes, or -1. */
+  readonly referenceNode: number;
+  readonly conditionNode: number;
+  /** position rules: abs, long or short. */
+  readonly side: number;
+  /** loss rules: the total (not the daily) loss. */
+  readonly periodTotal: boolean;
+  readonly bucket: TokenBucket | undefined;
+  /** price_band rules: the width is a price difference, not bps (set from the node kinds). */
+  widthIsPrice = false;
+
+  constructor(
+    readonly rule: RiskRule,
+    /** Markets the rule covers (plan indices). */
+    readonly markets: number[],
+  ) {
+    this.kind = Kind[rule.kind];
+    this.action = Action[rule.action];
+    this.limitNode = rule.limit ?? -1;
+    this.referenceNode = rule.reference ?? -1;
+    this.conditionNode = rule.condition ?? -1;
+    this.side = SideLimit[rule.side ?? 'abs'];
+    this.periodTotal = rule.period === 'total';
+    this.bucket = rule.kind === 'order_rate' ? new TokenBucket(Math.max(1, rule.worstCase ?? 1), (rule.perSec ?? 1) * 1e9) : undefined;
+  }
+
+  limit(values: Float64Array): number {
+    return this.limitNode < 0 ? NaN : values[this.limitNode] ?? NaN;
+  }
 }
 
 export class RiskGate {
@@ -65,6 +101,8 @@ export class RiskGate {
   private peakPnl = -Infinity;
   private killed = false;
   private readonly rules: CompiledRule[];
+  /** Indices of the rules `review` looks at (post-trade kinds), in rule order. */
+  private readonly reviewed: Int32Array;
   /** Counts per rule id of times a limit bit, for summaries. */
   readonly hits = new Map<string, number>();
 
@@ -78,13 +116,10 @@ export class RiskGate {
       if (rule.market !== undefined) markets = [aliasIndex.get(rule.market) ?? -1];
       else if (rule.kind === 'position' && rule.asset) markets = plan.markets.flatMap((m, i) => (m.base === rule.asset ? [i] : []));
       else markets = plan.markets.map((_, i) => i);
-      const c: CompiledRule = { rule, markets };
-      if (rule.kind === 'order_rate') {
-        const limit = rule.worstCase ?? 1;
-        c.bucket = new TokenBucket(Math.max(1, limit), (rule.perSec ?? 1) * 1e9);
-      }
-      return c;
+      return new CompiledRule(rule, markets);
     });
+    const postTrade: number[] = [Kind.loss, Kind.drawdown, Kind.position, Kind.condition];
+    this.reviewed = Int32Array.from(this.rules.flatMap((c, i) => (postTrade.includes(c.kind) ? [i] : [])));
     this.breachedFlags = new Uint8Array(this.rules.length);
     this.reduceOnlyFlags = new Uint8Array(this.rules.length);
   }
@@ -117,22 +152,25 @@ export class RiskGate {
     }
     if (this.blocking && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
 
-    for (const c of this.rules) {
+    const values = ctx.values;
+    for (let i = 0; i < this.rules.length; i++) {
+      const c = this.rules[i] as CompiledRule;
       if (!c.markets.includes(o.market)) continue;
-      const r = c.rule;
-      const limit = r.limit === undefined ? NaN : ctx.values[r.limit] ?? NaN;
-      switch (r.kind) {
-        case 'position': {
+      const limit = c.limit(values);
+      switch (c.kind) {
+        case Kind.position: {
           if (reducing) break;
           const potential = this.potentialPosition(c.markets, o, ctx);
-          const over = (r.side !== 'short' && potential > limit + 1e-12) || (r.side !== 'long' && -potential > limit + 1e-12);
+          const over = (c.side !== SideLimit.short && potential > limit + 1e-12) || (c.side !== SideLimit.long && -potential > limit + 1e-12);
           if (over || !Number.isFinite(limit)) return this.enforce(c, ctx.nowNs, `position would reach ${round(potential)} against a limit of ${round(limit)}`);
           break;
         }
-        case 'notional': {
+        case Kind.notional: {
           if (reducing) break;
           let notional = 0;
-          for (const m of c.markets) {
+          const markets = c.markets;
+          for (let k = 0; k < markets.length; k++) {
+            const m = markets[k] ?? -1;
             const mid = ctx.mid(m);
             const pos = ctx.position(m) + (m === o.market ? (o.side === Side.Bid ? o.qty : -o.qty) : 0);
             const buys = ctx.workingQty(m, Side.Bid, o.replaces);
@@ -142,16 +180,15 @@ export class RiskGate {
           if (!(notional <= limit)) return this.enforce(c, ctx.nowNs, `notional would reach ${round(notional)} against a limit of ${round(limit)}`);
           break;
         }
-        case 'price_band': {
-          const ref = r.reference === undefined ? NaN : ctx.values[r.reference] ?? NaN;
+        case Kind.price_band: {
+          const ref = c.referenceNode < 0 ? NaN : values[c.referenceNode] ?? NaN;
           // The width node is bps (a fraction of the reference) or a price difference.
-          const widthIsPrice = this.widthIsPrice(r);
-          const width = widthIsPrice ? limit : limit * ref;
+          const width = c.widthIsPrice ? limit : limit * ref;
           if (!(Math.abs(o.price - ref) <= width)) return this.enforce(c, ctx.nowNs, `price ${o.price} is outside ${round(width)} of the reference ${round(ref)}`);
           break;
         }
-        case 'order_rate':
-          if (c.bucket && !c.bucket.take(ctx.nowNs)) return this.enforce(c, ctx.nowNs, `more than ${r.worstCase ?? '?'} orders per ${r.perSec ?? 1}s`);
+        case Kind.order_rate:
+          if (c.bucket && !c.bucket.take(ctx.nowNs)) return this.enforce(c, ctx.nowNs, `more than ${c.rule.worstCase ?? '?'} orders per ${c.rule.perSec ?? 1}s`);
           break;
         default:
           break;
@@ -160,22 +197,9 @@ export class RiskGate {
     return ALLOW;
   }
 
-  private widthIsPriceCache = new Map<RiskRule, boolean>();
-  private nodeKinds: ReadonlyArray<string> = [];
-
   /** The engine tells the gate the unit of each node once, so a band knows bps from price. */
   setNodeKinds(kinds: ReadonlyArray<string>): void {
-    this.nodeKinds = kinds;
-    this.widthIsPriceCache.clear();
-  }
-
-  private widthIsPrice(r: RiskRule): boolean {
-    let v = this.widthIsPriceCache.get(r);
-    if (v === undefined) {
-      v = r.limit !== undefined && this.nodeKinds[r.limit] === 'price';
-      this.widthIsPriceCache.set(r, v);
-    }
-    return v;
+    for (const c of this.rules) c.widthIsPrice = c.limitNode >= 0 && kinds[c.limitNode] === 'price';
   }
 
   /**
@@ -192,27 +216,29 @@ export class RiskGate {
     this.blockingRule = -1;
     let daily = NaN;
     const values = ctx.values;
-    for (let i = 0; i < n; i++) {
+    const reviewed = this.reviewed;
+    for (let k = 0; k < reviewed.length; k++) {
+      const i = reviewed[k] ?? 0;
       const c = this.rules[i] as CompiledRule;
-      const r = c.rule;
-      const limit = r.limit === undefined ? NaN : values[r.limit] ?? NaN;
+      const limit = c.limit(values);
       let held = false;
-      switch (r.kind) {
-        case 'loss':
-          if (r.period !== 'total' && daily !== daily) daily = ctx.dailyPnl();
-          held = -(r.period === 'total' ? pnl : daily) > limit;
+      switch (c.kind) {
+        case Kind.loss:
+          if (!c.periodTotal && daily !== daily) daily = ctx.dailyPnl();
+          held = -(c.periodTotal ? pnl : daily) > limit;
           break;
-        case 'drawdown':
+        case Kind.drawdown:
           held = this.peakPnl - pnl > limit;
           break;
-        case 'position': {
+        case Kind.position: {
           let pos = 0;
-          for (const m of c.markets) pos += ctx.position(m);
-          held = (r.side !== 'short' && pos >= limit - 1e-12) || (r.side !== 'long' && -pos >= limit - 1e-12);
+          const markets = c.markets;
+          for (let k = 0; k < markets.length; k++) pos += ctx.position(markets[k] ?? -1);
+          held = (c.side !== SideLimit.short && pos >= limit - 1e-12) || (c.side !== SideLimit.long && -pos >= limit - 1e-12);
           break;
         }
-        case 'condition':
-          held = (r.condition === undefined ? 0 : values[r.condition] ?? 0) !== 0;
+        case Kind.condition:
+          held = (c.conditionNode < 0 ? 0 : values[c.conditionNode] ?? 0) !== 0;
           break;
         default:
           continue; // pre-trade only (notional, orders, price band)
@@ -226,8 +252,9 @@ export class RiskGate {
         }
         continue;
       }
-      switch (r.action) {
-        case 'halt':
+      const r = c.rule;
+      switch (c.action) {
+        case Action.halt:
           if (this.state !== 'halted') {
             const why = this.describeBreach(i, ctx, pnl);
             this.count(r.id);
@@ -235,7 +262,7 @@ export class RiskGate {
             this.onCancelAll(`${r.id}: ${why}`);
           }
           break;
-        case 'reduce_only':
+        case Action.reduce_only:
           if (!was) this.count(r.id);
           if (this.reduceOnlyFlags[i] !== 1) {
             this.reduceOnlyFlags[i] = 1;
@@ -243,15 +270,15 @@ export class RiskGate {
           }
           if (this.state === 'active') this.transition(ctx.nowNs, 'reduce_only', this.describeBreach(i, ctx, pnl), r.id);
           break;
-        case 'cancel_all':
+        case Action.cancel_all:
           if (!was) {
             this.count(r.id);
             this.onCancelAll(`${r.id}: ${this.describeBreach(i, ctx, pnl)}`);
           }
           if (this.blockingRule < 0) this.blockingRule = i;
           break;
-        case 'reject':
-        case 'throttle':
+        case Action.reject:
+        case Action.throttle:
           if (!was) this.count(r.id);
           if (this.blockingRule < 0) this.blockingRule = i;
           break;

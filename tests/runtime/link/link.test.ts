@@ -64,6 +64,27 @@ describe('linking', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
+  it('computes time of day with the same bits as (((t % D) + D) % D) / 1e9, for any time', () => {
+    const p = plans().find((x) => x.strategy.name === 'avellaneda-stoikov') as Plan;
+    const i = p.nodes.findIndex((n) => n.op === 'clock');
+    const line = link(p).source.always.split('\n').find((l) => l.startsWith(`v[${i}] = `)) ?? '';
+    const generated = new Function('v', 't', `"use strict"; ${line}`) as (v: Float64Array, t: number) => void;
+    const v = new Float64Array(p.nodes.length);
+    const D = 86400e9;
+    const times = [0, -0, 1, 0.5, -1, -0.5, D, 2 * D, D - 2 ** -7, 2 ** 53, 2 ** 53 + 2, 2 ** 60, -(2 ** 60), NaN, Infinity, -Infinity, 5e-324];
+    for (let k = 0; k < 104; k++) for (const d of [-1, -0.5, -(2 ** -10), 0, 2 ** -10, 0.5, 1]) times.push(k * D + d);
+    let x = 0x2545f491;
+    for (let k = 0; k < 20000; k++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const u = x / 2 ** 32;
+      times.push(u * 2 ** 53, Math.floor(u * 2 ** 53), u * 104 * D, -u * 1e15);
+    }
+    for (const t of times) {
+      generated(v, t);
+      expect(Object.is(v[i], (((t % D) + D) % D) / 1e9), `t = ${t}`).toBe(true);
+    }
+  });
+
   it('adopts the state of stateful nodes with the same key when relinking', () => {
     const p = plans().find((x) => x.strategy.name === 'multi-scenario') as Plan;
     const a = link(p);
