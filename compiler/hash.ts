@@ -46,7 +46,7 @@ function writeCanonical(value: unknown, out: { text: string }): boolean {
     return true;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = sortedKeys(Object.keys(record));
   out.text += '{';
   let first = true;
   for (const key of keys) {
@@ -59,6 +59,22 @@ function writeCanonical(value: unknown, out: { text: string }): boolean {
   }
   out.text += '}';
   return true;
+}
+
+/**
+ * `keys` sorted in place by UTF-16 code units, as `Array#sort` without a comparator sorts them. Plan
+ * objects have a handful of keys, and V8's sort allocates working storage on every call (10 MB per
+ * 5,000-line plan): an insertion sort on the array `Object.keys` just made allocates nothing.
+ */
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** `"key":` for each key seen, cached: a plan has under a hundred distinct keys, repeated ~10⁵ times. */
