@@ -435,9 +435,7 @@ export class QuoinParser extends CstParser {
    * the dangling operator is reported on its own and the next entry parses normally.
    */
   private continuesExpression(): boolean {
-    const next = this.LA(2);
-    const isName = next.tokenType === T.Identifier || next.tokenType.CATEGORIES?.includes(T.Identifier) === true;
-    return !(isName && this.LA(3).tokenType === T.Equals);
+    return !(nameTokens.has(this.LA(2).tokenType) && this.LA(3).tokenType === T.Equals);
   }
 
   private readonly expressionAlts: Alts = [
@@ -601,6 +599,9 @@ export class QuoinParser extends CstParser {
     this.SUBRULE(this.operand, { LABEL: 'within' });
   });
 }
+
+/** The identifier and the contextual words in its category; asked after every operand. */
+const nameTokens: ReadonlySet<TokenType> = new Set([T.Identifier, ...T.allTokens.filter((t) => t.CATEGORIES?.includes(T.Identifier) === true)]);
 
 const notAfterUnit: ReadonlySet<TokenType> = new Set([T.Equals, T.LParen, T.Dot, T.Colon]);
 
