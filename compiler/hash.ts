@@ -27,6 +27,10 @@ function writeCanonical(value: unknown, out: { text: string }): boolean {
     out.text += String(value);
     return true;
   }
+  if (typeof value === 'string') {
+    out.text += quotedString(value);
+    return true;
+  }
   if (value === null || typeof value !== 'object') {
     const text = JSON.stringify(value) as string | undefined;
     // Where the package nests such a value (a function inside an array) it interpolates `undefined`.
@@ -77,16 +81,32 @@ function sortedKeys(keys: string[]): string[] {
   return keys;
 }
 
-/** `"key":` for each key seen, cached: a plan has under a hundred distinct keys, repeated ~10⁵ times. */
+/**
+ * JSON text of keys (`"key":`) and string values, cached: a plan has under a hundred distinct keys
+ * and few distinct strings (op names, unit kinds, aliases), each repeated up to ~10⁵ times, and
+ * `JSON.stringify` makes a new string every time. Other callers (the audit chain) hash arbitrary
+ * records, so each cache stops growing at a few thousand entries.
+ */
+const cacheLimit = 4096;
 const quotedKeys = new Map<string, string>();
+const quotedStrings = new Map<string, string>();
+
 function quotedKey(key: string): string {
   let label = quotedKeys.get(key);
   if (label === undefined) {
     label = `${JSON.stringify(key)}:`;
-    // Other callers (the audit chain) hash arbitrary records: keep the cache from growing without end.
-    if (quotedKeys.size < 4096) quotedKeys.set(key, label);
+    if (quotedKeys.size < cacheLimit) quotedKeys.set(key, label);
   }
   return label;
+}
+
+function quotedString(text: string): string {
+  let quoted = quotedStrings.get(text);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(text);
+    if (quotedStrings.size < cacheLimit && text.length <= 64) quotedStrings.set(text, quoted);
+  }
+  return quoted;
 }
 
 /** The hashed content of a plan: everything except its hash and its source map. */
