@@ -1,6 +1,7 @@
 // Plan identity. A plan is named by the sha256 of its canonical JSON (RFC 8785, exactly as the
-// `canonicalize` package writes it) without the `hash` and `sourceMap` fields, so whitespace, comments
-// and moved lines never change it, while any change of meaning does. Approvals and deployments name this hash.
+// `canonicalize` package writes it) without the `hash` and `sourceMap` fields, so whitespace,
+// comments and moved lines never change it, while any change of meaning does. Approvals and
+// deployments name this hash.
 import { createHash } from 'node:crypto';
 import type { Plan } from '../schemas/generated/plan.js';
 
