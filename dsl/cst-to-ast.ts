@@ -149,7 +149,12 @@ export class CstToAst {
 
   private item(n: CstNode): A.Item[] {
     const ch = n.children;
-    const inner = Object.values(ch).flat().find(isNode);
+    // The first node under any label (one item holds one block); no flattened copy of the children.
+    let inner: CstNode | undefined;
+    for (const list of Object.values(ch)) {
+      inner = list?.find(isNode);
+      if (inner) break;
+    }
     if (!inner) return [];
     switch (inner.name) {
       case 'marketDecl': return this.market(inner);

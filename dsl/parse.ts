@@ -125,7 +125,7 @@ function findTooDeep(tokens: IToken[]): { index: number; token: IToken; message:
     if (binaryOperators.has(t)) {
       chain++;
       if (chain > limits.maxChainLength) return { index: i, token: tok, message: `this expression has more than ${limits.maxChainLength} operators` };
-    } else if (clauseBoundaries.has(t) || T.reservedWords.includes(t)) {
+    } else if (clauseBoundaries.has(t) || reservedWords.has(t)) {
       chain = 0;
     }
     if (t === T.LParen || t === T.LBracket || t === T.LBrace) {
@@ -150,12 +150,16 @@ function findTooDeep(tokens: IToken[]): { index: number; token: IToken; message:
 const binaryOperators: ReadonlySet<TokenType> = new Set([T.Plus, T.Minus, T.Star, T.Slash, T.Caret, T.And, T.Or, T.Less, T.LessEq, T.Greater, T.GreaterEq, T.EqEq, T.NotEq, T.Comma]);
 const clauseBoundaries: ReadonlySet<TokenType> = new Set([T.Equals, T.LBrace, T.RBrace, T.Semicolon, T.Arrow]);
 
-const operandEnds: ReadonlySet<unknown> = new Set([T.NumberLiteral, T.Duration, T.StringLiteral, T.True, T.False, T.RParen, T.RBracket, T.Percent]);
+// findTooDeep looks at every token of the file: sets, not array searches, answer its questions.
+const reservedWords: ReadonlySet<TokenType> = new Set(T.reservedWords);
+/** Literals, closing brackets, `%`, and names: the identifier and every word in its category. */
+const operandEnds: ReadonlySet<TokenType> = new Set([
+  T.NumberLiteral, T.Duration, T.StringLiteral, T.True, T.False, T.RParen, T.RBracket, T.Percent, T.Identifier,
+  ...T.allTokens.filter((t) => t.CATEGORIES?.includes(T.Identifier) === true),
+]);
 
 function endsOperand(tok: IToken | undefined): boolean {
-  if (!tok) return false;
-  const t = tok.tokenType;
-  return operandEnds.has(t) || t === T.Identifier || t.CATEGORIES?.includes(T.Identifier) === true;
+  return tok !== undefined && operandEnds.has(tok.tokenType);
 }
 
 function capped(diagnostics: Diagnostic[], file: string): Diagnostic[] {

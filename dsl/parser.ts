@@ -1,12 +1,19 @@
 // The Quoin grammar as a chevrotain CstParser. One instance is reused (`parser.input = tokens`).
 // Error recovery is on so the editor gets every syntax error of a file in one pass; the CST is then
 // turned into the AST by cst-to-ast.ts. docs/dsl.md holds the same grammar in EBNF.
-import { CstParser, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, type IOrAlt, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 import { LineIndex } from './line-index.js';
 import { syntaxMessages } from './syntax-messages.js';
 
 const riskActions = [T.Reject, T.Throttle, T.ReduceOnly, T.Halt, T.CancelAll] as const;
+
+// Performance: chevrotain runs a rule's body on every invocation, so an `OR([...])` literal builds its
+// array, one object and one closure per alternative each time (a `{ GATE, DEF }` literal likewise).
+// On a 5,000-line file that was most of the parser's allocation and of the garbage collector's time.
+// Rules that run per expression, per operand or per block entry therefore take their alternatives
+// from fields built once (`…Alts`). The closures only use `this`, so one copy serves every parse.
+type Alts = IOrAlt<unknown>[];
 
 export class QuoinParser extends CstParser {
   /** Line lookup for the current input: a unit must sit on its number's line. Set before each parse. */
@@ -35,20 +42,22 @@ export class QuoinParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
+  private readonly itemAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.marketDecl) },
+    { ALT: () => this.SUBRULE(this.paramsBlock) },
+    { ALT: () => this.SUBRULE(this.signalDecl) },
+    { ALT: () => this.SUBRULE(this.fairDecl) },
+    { ALT: () => this.SUBRULE(this.scenarioDecl) },
+    { ALT: () => this.SUBRULE(this.quoteBlock) },
+    { ALT: () => this.SUBRULE(this.riskBlock) },
+    { ALT: () => this.SUBRULE(this.hedgeRule) },
+    { ALT: () => this.SUBRULE(this.adaptRule) },
+    { ALT: () => this.SUBRULE(this.stressBlock) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+  ];
+
   private item = this.RULE('item', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.marketDecl) },
-      { ALT: () => this.SUBRULE(this.paramsBlock) },
-      { ALT: () => this.SUBRULE(this.signalDecl) },
-      { ALT: () => this.SUBRULE(this.fairDecl) },
-      { ALT: () => this.SUBRULE(this.scenarioDecl) },
-      { ALT: () => this.SUBRULE(this.quoteBlock) },
-      { ALT: () => this.SUBRULE(this.riskBlock) },
-      { ALT: () => this.SUBRULE(this.hedgeRule) },
-      { ALT: () => this.SUBRULE(this.adaptRule) },
-      { ALT: () => this.SUBRULE(this.stressBlock) },
-      { ALT: () => this.CONSUME(T.Semicolon) },
-    ]);
+    this.OR(this.itemAlts);
   });
 
   // stress { flash_crash, liquidity_drought, venue_outage }: scenarios required before approval
@@ -75,15 +84,15 @@ export class QuoinParser extends CstParser {
     this.CONSUME(T.StringLiteral, { LABEL: 'symbol' });
     this.OPTION(() => {
       this.CONSUME(T.LBrace);
-      this.MANY(() => {
-        this.OR([
-          { ALT: () => this.SUBRULE(this.assignment) },
-          { ALT: () => this.CONSUME(T.Semicolon) },
-        ]);
-      });
+      this.MANY(() => this.OR(this.marketEntryAlts));
       this.CONSUME(T.RBrace);
     });
   });
+
+  private readonly marketEntryAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.assignment) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+  ];
 
   // name = expression   (market options, scenario overrides)
   private assignment = this.RULE('assignment', () => {
@@ -96,14 +105,14 @@ export class QuoinParser extends CstParser {
   private paramsBlock = this.RULE('paramsBlock', () => {
     this.CONSUME(T.Params);
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.paramDecl) },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ]);
-    });
+    this.MANY(() => this.OR(this.paramEntryAlts));
     this.CONSUME(T.RBrace);
   });
+
+  private readonly paramEntryAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.paramDecl) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+  ];
 
   // gamma = 0.1 in [0.01, 1]
   private paramDecl = this.RULE('paramDecl', () => {
@@ -156,33 +165,33 @@ export class QuoinParser extends CstParser {
       this.SUBRULE4(this.expression, { LABEL: 'hold' });
     });
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.assignment) },
-        { ALT: () => this.CONSUME(T.Pause) },
-        { ALT: () => this.CONSUME(T.ReduceOnly) },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ]);
-    });
+    this.MANY(() => this.OR(this.scenarioEntryAlts));
     this.CONSUME(T.RBrace);
   });
+
+  private readonly scenarioEntryAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.assignment) },
+    { ALT: () => this.CONSUME(T.Pause) },
+    { ALT: () => this.CONSUME(T.ReduceOnly) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+  ];
 
   private quoteBlock = this.RULE('quoteBlock', () => {
     this.CONSUME(T.Quote);
     this.CONSUME(T.Identifier, { LABEL: 'market' });
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.assignment) },
-        { ALT: () => this.SUBRULE(this.ladderClause) },
-        { ALT: () => this.SUBRULE(this.refreshClause) },
-        { ALT: () => this.SUBRULE(this.minIntervalClause) },
-        { ALT: () => this.SUBRULE(this.smoothClause) },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ]);
-    });
+    this.MANY(() => this.OR(this.quoteEntryAlts));
     this.CONSUME(T.RBrace);
   });
+
+  private readonly quoteEntryAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.assignment) },
+    { ALT: () => this.SUBRULE(this.ladderClause) },
+    { ALT: () => this.SUBRULE(this.refreshClause) },
+    { ALT: () => this.SUBRULE(this.minIntervalClause) },
+    { ALT: () => this.SUBRULE(this.smoothClause) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+  ];
 
   private ladderClause = this.RULE('ladderClause', () => {
     this.CONSUME(T.Ladder);
@@ -231,29 +240,31 @@ export class QuoinParser extends CstParser {
   private riskBlock = this.RULE('riskBlock', () => {
     this.CONSUME(T.Risk);
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.positionLimit) },
-        { ALT: () => this.SUBRULE(this.notionalLimit) },
-        { ALT: () => this.SUBRULE(this.lossLimit) },
-        { ALT: () => this.SUBRULE(this.drawdownLimit) },
-        { ALT: () => this.SUBRULE(this.orderRateLimit) },
-        { ALT: () => this.SUBRULE(this.priceBand) },
-        { ALT: () => this.SUBRULE(this.conditionRule) },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ]);
-    });
+    this.MANY(() => this.OR(this.riskEntryAlts));
     this.CONSUME(T.RBrace);
   });
+
+  private readonly riskEntryAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.positionLimit) },
+    { ALT: () => this.SUBRULE(this.notionalLimit) },
+    { ALT: () => this.SUBRULE(this.lossLimit) },
+    { ALT: () => this.SUBRULE(this.drawdownLimit) },
+    { ALT: () => this.SUBRULE(this.orderRateLimit) },
+    { ALT: () => this.SUBRULE(this.priceBand) },
+    { ALT: () => this.SUBRULE(this.conditionRule) },
+    { ALT: () => this.CONSUME(T.Semicolon) },
+  ];
 
   /** An optional market alias in a clause; soft keywords (abs, long, …) are never taken for one. */
   private marketRef(): void {
     // Shared by several rules, so it uses occurrence index 9, which no calling rule uses itself.
-    this.OPTION9({
-      GATE: () => this.LA(1).tokenType === T.Identifier,
-      DEF: () => this.CONSUME9(T.Identifier, { LABEL: 'market' }),
-    });
+    this.OPTION9(this.marketRefOption);
   }
+
+  private readonly marketRefOption = {
+    GATE: () => this.LA(1).tokenType === T.Identifier,
+    DEF: () => this.CONSUME9(T.Identifier, { LABEL: 'market' }),
+  };
 
   private limitTail(): void {
     this.CONSUME9(T.LessEq);
@@ -263,22 +274,24 @@ export class QuoinParser extends CstParser {
 
   private actionClause = this.RULE('actionClause', () => {
     this.CONSUME(T.Arrow);
-    this.OR(riskActions.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'action' }) })));
+    this.OR(this.actionAlts);
   });
+
+  private readonly actionAlts: Alts = riskActions.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'action' }) }));
 
   // position [m] [abs|long|short] <= X -> action
   private positionLimit = this.RULE('positionLimit', () => {
     this.CONSUME(T.Position);
     this.marketRef();
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Abs, { LABEL: 'side' }) },
-        { ALT: () => this.CONSUME(T.Long, { LABEL: 'side' }) },
-        { ALT: () => this.CONSUME(T.Short, { LABEL: 'side' }) },
-      ]);
-    });
+    this.OPTION(() => this.OR(this.sideAlts));
     this.limitTail();
   });
+
+  private readonly sideAlts: Alts = [
+    { ALT: () => this.CONSUME(T.Abs, { LABEL: 'side' }) },
+    { ALT: () => this.CONSUME(T.Long, { LABEL: 'side' }) },
+    { ALT: () => this.CONSUME(T.Short, { LABEL: 'side' }) },
+  ];
 
   private notionalLimit = this.RULE('notionalLimit', () => {
     this.CONSUME(T.Notional);
@@ -289,14 +302,14 @@ export class QuoinParser extends CstParser {
   // loss [daily|total] <= X -> action
   private lossLimit = this.RULE('lossLimit', () => {
     this.CONSUME(T.Loss);
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Daily, { LABEL: 'period' }) },
-        { ALT: () => this.CONSUME(T.Total, { LABEL: 'period' }) },
-      ]);
-    });
+    this.OPTION(() => this.OR(this.periodAlts));
     this.limitTail();
   });
+
+  private readonly periodAlts: Alts = [
+    { ALT: () => this.CONSUME(T.Daily, { LABEL: 'period' }) },
+    { ALT: () => this.CONSUME(T.Total, { LABEL: 'period' }) },
+  ];
 
   private drawdownLimit = this.RULE('drawdownLimit', () => {
     this.CONSUME(T.Drawdown);
@@ -422,16 +435,16 @@ export class QuoinParser extends CstParser {
    * the dangling operator is reported on its own and the next entry parses normally.
    */
   private continuesExpression(): boolean {
-    const next = this.LA(2);
-    const isName = next.tokenType === T.Identifier || next.tokenType.CATEGORIES?.includes(T.Identifier) === true;
-    return !(isName && this.LA(3).tokenType === T.Equals);
+    return !(nameTokens.has(this.LA(2).tokenType) && this.LA(3).tokenType === T.Equals);
   }
 
+  private readonly expressionAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.ifExpr) },
+    { ALT: () => this.SUBRULE(this.chain) },
+  ];
+
   public expression = this.RULE('expression', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.ifExpr) },
-      { ALT: () => this.SUBRULE(this.chain) },
-    ]);
+    this.OR(this.expressionAlts);
   });
 
   private ifExpr = this.RULE('ifExpr', () => {
@@ -450,26 +463,30 @@ export class QuoinParser extends CstParser {
    */
   private chain = this.RULE('chain', () => {
     this.SUBRULE(this.operand, { LABEL: 'operands' });
-    this.MANY({
-      GATE: () => this.continuesExpression(),
-      DEF: () => {
-        this.CONSUME(T.BinaryOperator, { LABEL: 'ops' });
-        this.SUBRULE2(this.operand, { LABEL: 'operands' });
-      },
-    });
+    this.MANY(this.chainTail);
   });
+
+  private readonly chainTail = {
+    GATE: () => this.continuesExpression(),
+    DEF: () => {
+      this.CONSUME(T.BinaryOperator, { LABEL: 'ops' });
+      this.SUBRULE2(this.operand, { LABEL: 'operands' });
+    },
+  };
 
   /** Arithmetic only (+ − × ÷ ^): clause operands that a following `or`, `step` or `per` must not join. */
   public additive = this.RULE('additive', () => {
     this.SUBRULE(this.operand, { LABEL: 'operands' });
-    this.MANY({
-      GATE: () => this.continuesExpression(),
-      DEF: () => {
-        this.CONSUME(T.ArithmeticOperator, { LABEL: 'ops' });
-        this.SUBRULE2(this.operand, { LABEL: 'operands' });
-      },
-    });
+    this.MANY(this.additiveTail);
   });
+
+  private readonly additiveTail = {
+    GATE: () => this.continuesExpression(),
+    DEF: () => {
+      this.CONSUME(T.ArithmeticOperator, { LABEL: 'ops' });
+      this.SUBRULE2(this.operand, { LABEL: 'operands' });
+    },
+  };
 
   /**
    * One operand: prefix operators (`-`, `not`) and the value they apply to — a number with its unit,
@@ -477,70 +494,75 @@ export class QuoinParser extends CstParser {
    * parenthesised expression. One rule for all of it keeps the CST shallow (see `chain`).
    */
   private operand = this.RULE('operand', () => {
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefix' }) },
-        { ALT: () => this.CONSUME(T.Not, { LABEL: 'prefix' }) },
-      ]);
-    });
-    this.OR2([
-      {
-        // 8 bps, 0.01 BTC, 5%: the unit must sit on the number's line, so a number at the end of
-        // one line never swallows the name that starts the next.
-        ALT: () => {
-          const num = this.CONSUME(T.NumberLiteral, { LABEL: 'number' });
-          this.OPTION({
-            GATE: () => isUnitAfter(num, this.LA(1), this.LA(2), this.lines),
-            DEF: () => {
-              this.OR3([
-                { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'unit' }) },
-                { ALT: () => this.CONSUME(T.Percent, { LABEL: 'unit' }) },
-              ]);
-            },
-          });
-        },
-      },
-      { ALT: () => this.CONSUME(T.Duration) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.SUBRULE(this.eventExpr) },
-      {
-        // name, f(args), m.field, m.field(args)
-        ALT: () => {
-          this.CONSUME2(T.Identifier, { LABEL: 'name' });
-          this.OPTION2(() => {
-            this.OR4([
-              { ALT: () => this.SUBRULE(this.callArgs, { LABEL: 'args' }) },
-              {
-                ALT: () => {
-                  this.CONSUME(T.Dot, { LABEL: 'dot' });
-                  this.CONSUME3(T.Identifier, { LABEL: 'member' });
-                  this.OPTION3(() => this.SUBRULE2(this.callArgs, { LABEL: 'memberArgs' }));
-                },
-              },
-            ]);
-          });
-          // f(x).y: only market aliases have fields; parsed so the checker can say so (Q1006).
-          this.OPTION4(() => {
-            this.CONSUME2(T.Dot, { LABEL: 'strayDot' });
-            this.CONSUME4(T.Identifier, { LABEL: 'strayMember' });
-          });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression, { LABEL: 'inner' });
-          this.CONSUME(T.RParen);
-          this.OPTION5(() => {
-            this.CONSUME3(T.Dot, { LABEL: 'strayDot' });
-            this.CONSUME5(T.Identifier, { LABEL: 'strayMember' });
-          });
-        },
-      },
-    ]);
+    this.MANY(() => this.OR(this.prefixAlts));
+    this.OR2(this.operandAlts);
   });
+
+  private readonly prefixAlts: Alts = [
+    { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefix' }) },
+    { ALT: () => this.CONSUME(T.Not, { LABEL: 'prefix' }) },
+  ];
+
+  private readonly operandAlts: Alts = [
+    {
+      // 8 bps, 0.01 BTC, 5%: the unit must sit on the number's line, so a number at the end of
+      // one line never swallows the name that starts the next.
+      ALT: () => {
+        this.CONSUME(T.NumberLiteral, { LABEL: 'number' });
+        this.OPTION(this.unitOption);
+      },
+    },
+    { ALT: () => this.CONSUME(T.Duration) },
+    { ALT: () => this.CONSUME(T.True) },
+    { ALT: () => this.CONSUME(T.False) },
+    { ALT: () => this.CONSUME(T.StringLiteral) },
+    { ALT: () => this.SUBRULE(this.eventExpr) },
+    {
+      // name, f(args), m.field, m.field(args)
+      ALT: () => {
+        this.CONSUME2(T.Identifier, { LABEL: 'name' });
+        this.OPTION2(() => this.OR4(this.nameSuffixAlts));
+        // f(x).y: only market aliases have fields; parsed so the checker can say so (Q1006).
+        this.OPTION4(() => {
+          this.CONSUME2(T.Dot, { LABEL: 'strayDot' });
+          this.CONSUME4(T.Identifier, { LABEL: 'strayMember' });
+        });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.LParen);
+        this.SUBRULE(this.expression, { LABEL: 'inner' });
+        this.CONSUME(T.RParen);
+        this.OPTION5(() => {
+          this.CONSUME3(T.Dot, { LABEL: 'strayDot' });
+          this.CONSUME5(T.Identifier, { LABEL: 'strayMember' });
+        });
+      },
+    },
+  ];
+
+  /** The unit after a number; LA(0) is the number just consumed. */
+  private readonly unitOption = {
+    GATE: () => isUnitAfter(this.LA(0), this.LA(1), this.LA(2), this.lines),
+    DEF: () => this.OR3(this.unitAlts),
+  };
+
+  private readonly unitAlts: Alts = [
+    { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'unit' }) },
+    { ALT: () => this.CONSUME(T.Percent, { LABEL: 'unit' }) },
+  ];
+
+  private readonly nameSuffixAlts: Alts = [
+    { ALT: () => this.SUBRULE(this.callArgs, { LABEL: 'args' }) },
+    {
+      ALT: () => {
+        this.CONSUME(T.Dot, { LABEL: 'dot' });
+        this.CONSUME3(T.Identifier, { LABEL: 'member' });
+        this.OPTION3(() => this.SUBRULE2(this.callArgs, { LABEL: 'memberArgs' }));
+      },
+    },
+  ];
 
   private callArgs = this.RULE('callArgs', () => {
     this.CONSUME(T.LParen);
@@ -555,15 +577,17 @@ export class QuoinParser extends CstParser {
   });
 
   private argument = this.RULE('argument', () => {
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Colon,
-      DEF: () => {
-        this.CONSUME(T.Identifier, { LABEL: 'name' });
-        this.CONSUME(T.Colon);
-      },
-    });
+    this.OPTION(this.argumentName);
     this.SUBRULE(this.expression, { LABEL: 'value' });
   });
+
+  private readonly argumentName = {
+    GATE: () => this.LA(2).tokenType === T.Colon,
+    DEF: () => {
+      this.CONSUME(T.Identifier, { LABEL: 'name' });
+      this.CONSUME(T.Colon);
+    },
+  };
 
   // event("cpi") within 2m
   private eventExpr = this.RULE('eventExpr', () => {
@@ -575,6 +599,9 @@ export class QuoinParser extends CstParser {
     this.SUBRULE(this.operand, { LABEL: 'within' });
   });
 }
+
+/** The identifier and the contextual words in its category; asked after every operand. */
+const nameTokens: ReadonlySet<TokenType> = new Set([T.Identifier, ...T.allTokens.filter((t) => t.CATEGORIES?.includes(T.Identifier) === true)]);
 
 const notAfterUnit: ReadonlySet<TokenType> = new Set([T.Equals, T.LParen, T.Dot, T.Colon]);
 
