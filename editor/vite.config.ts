@@ -16,12 +16,11 @@ export default defineConfig({
     sourcemap: false,
   },
   worker: { format: 'es' },
-  // The compile worker runs the real compiler; compiler/hash.ts needs node:crypto (sha256) and
-  // node:module (to load `canonicalize`), which these browser files provide (same hash as the server).
+  // The compile worker runs the real compiler; compiler/hash.ts needs node:crypto (sha256), which
+  // this browser file provides (same hash as the server).
   resolve: {
     alias: [
       { find: /^node:crypto$/, replacement: fileURLToPath(new URL('./src/language/shims/node-crypto.ts', import.meta.url)) },
-      { find: /^node:module$/, replacement: fileURLToPath(new URL('./src/language/shims/node-module.ts', import.meta.url)) },
     ],
   },
 });

@@ -14,19 +14,31 @@ export const schemas = { plan: planSchema, diagnostic: diagnosticSchema } as con
 /** The stress scenarios a rule set can require (the enum of plan.schema.json; runtime/stress implements each). */
 export const stressScenarioNames: readonly string[] = planSchema.definitions.StressScenarioName.enum;
 
-let ajv: Ajv | undefined;
+// Two validators per schema: a fast one that stops at the first error decides (a valid plan, the
+// common case, pays nothing for error collection: with `allErrors` every node of the plan would be
+// checked against all nine node kinds of a oneOf and the errors thrown away), and a thorough one,
+// compiled only when something fails, lists every problem for the message.
+const instances: { fast?: Ajv; full?: Ajv } = {};
 const compiled = new Map<string, ValidateFunction>();
 
-function validator<T>(schema: { $id: string }): ValidateFunction<T> {
-  let v = compiled.get(schema.$id);
+function validator<T>(schema: { $id: string }, mode: 'fast' | 'full'): ValidateFunction<T> {
+  const key = `${mode} ${schema.$id}`;
+  let v = compiled.get(key);
   if (!v) {
-    ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    const ajv = (instances[mode] ??= new Ajv({ allErrors: mode === 'full', strict: true, allowUnionTypes: true }));
     if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
     v = ajv.getSchema(schema.$id);
     if (!v) throw new Error(`schema ${schema.$id} did not compile`);
-    compiled.set(schema.$id, v);
+    compiled.set(key, v);
   }
   return v as ValidateFunction<T>;
+}
+
+function validate<T>(schema: { $id: string }, value: unknown): Validation<T> {
+  if (validator<T>(schema, 'fast')(value)) return { ok: true, value: value as T, errors: [] };
+  const full = validator<T>(schema, 'full');
+  full(value);
+  return { ok: false, errors: describeSchemaErrors(full.errors) };
 }
 
 export interface Validation<T> {
@@ -37,13 +49,11 @@ export interface Validation<T> {
 }
 
 export function validatePlan(value: unknown): Validation<Plan> {
-  const v = validator<Plan>(planSchema);
-  return v(value) ? { ok: true, value, errors: [] } : { ok: false, errors: describeSchemaErrors(v.errors) };
+  return validate<Plan>(planSchema, value);
 }
 
 export function validateDiagnostic(value: unknown): Validation<Diagnostic> {
-  const v = validator<Diagnostic>(diagnosticSchema);
-  return v(value) ? { ok: true, value, errors: [] } : { ok: false, errors: describeSchemaErrors(v.errors) };
+  return validate<Diagnostic>(diagnosticSchema, value);
 }
 
 export function describeSchemaErrors(errors: ErrorObject[] | null | undefined, limit = 20): string[] {

@@ -80,3 +80,18 @@ describe('stateful node keys (identity across plans for hot-swap)', () => {
     expect(changed.map((k) => k.split(':')[0]).sort()).toEqual(['baseline', 'ewm_stdev']);
   });
 });
+
+describe('canonical JSON', () => {
+  it('writes exactly what the canonicalize package (RFC 8785) writes, on random JSON values', async () => {
+    const fc = (await import('fast-check')).default;
+    const { createRequire } = await import('node:module');
+    const canonicalize = createRequire(import.meta.url)('canonicalize') as (v: unknown) => string;
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(canonicalJson(v)).toBe(canonicalize(v));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const v of [{ 'é': 1, e: 2, '\u20ac': [1e21, 1e-7, -0, 0.1 + 0.2] }, Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${39 - i}`, i]))]) expect(canonicalJson(v)).toBe(canonicalize(v));
+  });
+});

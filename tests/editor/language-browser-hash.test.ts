@@ -1,5 +1,5 @@
-// The compile worker runs compiler/hash.ts with node:crypto and node:module replaced by the browser
-// shims (editor/vite.config.ts aliases them). With the same replacement here, every shipped rule set
+// The compile worker runs compiler/hash.ts with node:crypto replaced by the browser shim
+// (editor/vite.config.ts aliases it). With the same replacement here, every shipped rule set
 // must get the plan hash the server gives it (tests/golden holds those plans).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,6 @@ import { compile } from '../../compiler/program.js';
 import { root, templates } from '../helpers.js';
 
 vi.mock('node:crypto', async () => await import('../../editor/src/language/shims/node-crypto.js'));
-vi.mock('node:module', async () => await import('../../editor/src/language/shims/node-module.js'));
 
 describe('plan hash with the browser shims', () => {
   it('is the server\'s hash for every shipped rule set', async () => {
