@@ -40,7 +40,8 @@ export function edgeScore(m: Pick<MarketEdge, 'fillIntensityPerSec' | 'halfSprea
 /**
  * amount_i = clamp(k × score_i, min_i, max_i), with the one k ≥ 0 that makes Σ amount_i = budget
  * (each amount is non-decreasing in k, so k is found exactly on the sorted breakpoints). Markets with
- * score 0 get their minimum. The budget must lie in [Σ min, Σ max] (otherwise a RangeError names
+ * score 0 get their minimum — unless the markets with an edge are all capped and budget is left,
+ * which then goes to the zero-score markets in proportion to their room (max − min). The budget must lie in [Σ min, Σ max] (otherwise a RangeError names
  * the gap). Float residue of the final sum is given to the largest free market, so the amounts sum
  * to the budget exactly as doubles sum left to right.
  */
@@ -87,6 +88,21 @@ export function allocateBudget(budget: number, markets: readonly MarketEdge[]): 
     const bound: Allocation['bound'] = amount === m.max && raw >= m.max ? 'max' : amount === m.min && raw <= m.min ? 'min' : 'free';
     return { market: m.market, score: s, amount, share: 0, bound };
   });
+  // Markets with an edge all at their caps and budget left: markets without an edge take the rest
+  // in proportion to their room above the minimum (the budget is within Σ max, so it fits).
+  let left = budget - out.reduce((s, a) => s + a.amount, 0);
+  if (left > 1e-12 * Math.max(1, budget)) {
+    const room = markets.reduce((s, mk, i) => ((scores[i] ?? 0) > 0 ? s : s + (mk.max - mk.min)), 0);
+    if (room > 0) {
+      out.forEach((a, i) => {
+        const mk = markets[i];
+        if (!mk || (scores[i] ?? 0) > 0) return;
+        a.amount = Math.min(mk.max, mk.min + (left * (mk.max - mk.min)) / room);
+        a.bound = a.amount === mk.max ? 'max' : 'free';
+      });
+    }
+    left = 0;
+  }
   // Exact sum: the float residue goes to the largest free market (else the largest whose bounds allow it).
   const residue = budget - out.reduce((s, a) => s + a.amount, 0);
   if (residue !== 0) {
