@@ -232,10 +232,15 @@ function statusText(status: number): string {
 }
 
 function credentials(o: VenueServerOptions): { apiKey: string; secret: string; from: VenueServer['credentialsFrom'] } {
-  if (o.apiKey && o.secret) return { apiKey: o.apiKey, secret: o.secret, from: 'options' };
+  const checked = (apiKey: string, secret: string, from: VenueServer['credentialsFrom'], where: string) => {
+    // Binance keys are alphanumeric; anything else could never pass the X-MBX-APIKEY check.
+    if (!/^[A-Za-z0-9]{1,128}$/.test(apiKey)) throw new RangeError(`venue: the API key ${where} must be 1–128 letters and digits`);
+    return { apiKey, secret, from };
+  };
+  if (o.apiKey && o.secret) return checked(o.apiKey, o.secret, 'options', 'given');
   const envKey = process.env.QUOIN_VENUE_KEY;
   const envSecret = process.env.QUOIN_VENUE_SECRET;
-  if (envKey && envSecret) return { apiKey: envKey, secret: envSecret, from: 'environment' };
+  if (envKey && envSecret) return checked(envKey, envSecret, 'environment', 'in QUOIN_VENUE_KEY');
   // Binance keys are 64 alphanumerics.
   return { apiKey: randomBytes(32).toString('hex'), secret: randomBytes(32).toString('hex'), from: 'generated' };
 }

@@ -17,6 +17,12 @@ describe('ccxt binance against the venue (simulated market)', () => {
     await venue.close();
   });
 
+  it('loopbackBinanceOptions points every ccxt binance API at the venue', () => {
+    const defaults = new ccxt.binance().urls as { api: Record<string, string> };
+    const api = (ex.urls as { api: Record<string, string> }).api;
+    for (const name of Object.keys(defaults.api)) expect(api[name], name).toMatch(new RegExp(`^${venue.url}/`));
+  });
+
   it('loads only the spot market, with Binance precision and limits', () => {
     expect(Object.keys(ex.markets ?? {})).toEqual(['BTC/USDT']);
     const m = ex.market('BTC/USDT');
