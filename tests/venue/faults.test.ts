@@ -177,6 +177,20 @@ describe('venue faults', () => {
     expect(hits / 4000).toBeLessThan(0.3);
   });
 
+  it('closes cleanly while a request is held by a timeout fault', async () => {
+    const v = await startVenue({ seed: 6, faults: [{ kind: 'timeout', path: '/api/v3/ping' }] });
+    const pending = fetch(`${v.url}/api/v3/ping`).then(
+      () => 'answered',
+      () => 'reset',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    await v.close();
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(await pending).toBe('reset');
+    await v.close(); // idempotent
+  });
+
   it('faults given at start are active from the first request', async () => {
     const faulty = await startVenue({ seed: 4, faults: [parseFaultFlag('502:count=1,path=/api/v3/exchangeInfo')] });
     try {
