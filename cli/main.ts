@@ -11,6 +11,7 @@ import { registerSimulate } from './simulate-command.js';
 import { registerStress } from './stress-command.js';
 import { registerSweep } from './sweep-command.js';
 import { registerTrades } from './trades-command.js';
+import { registerVenue } from './venue-command.js';
 import { version } from './version.js';
 
 const program = new Command();
@@ -33,6 +34,7 @@ registerHedgeReport(program);
 registerServe(program);
 registerClientCommands(program);
 registerAudit(program);
+registerVenue(program);
 
 try {
   await program.parseAsync(process.argv);
