@@ -11,6 +11,7 @@ import { registerSimulate } from './simulate-command.js';
 import { registerStress } from './stress-command.js';
 import { registerSweep } from './sweep-command.js';
 import { registerTrades } from './trades-command.js';
+import { registerTrade } from './trade-command.js';
 import { registerVenue } from './venue-command.js';
 import { version } from './version.js';
 
@@ -35,6 +36,7 @@ registerServe(program);
 registerClientCommands(program);
 registerAudit(program);
 registerVenue(program);
+registerTrade(program);
 
 try {
   await program.parseAsync(process.argv);
