@@ -16,6 +16,7 @@ import { benchEditor } from './editor.js';
 import { benchEngine } from './engine.js';
 import { run as runSignals } from './signals.js';
 import { benchSweep } from './sweep.js';
+import { benchVenue } from './venue.js';
 
 export interface BenchContext {
   /** The package root: rulesets/, dist/ and package.json live here. */
@@ -38,6 +39,7 @@ const modules: Record<string, BenchModule> = {
   sweep: benchSweep,
   api: benchApi,
   editor: benchEditor,
+  venue: benchVenue,
 };
 
 /** Three significant digits for times; rates in compact exponent form (1.2e5 lines/s). */
