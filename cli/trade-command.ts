@@ -19,6 +19,7 @@ interface TradeOptions {
   duration?: string;
   policy: string;
   rate: string;
+  credit?: string[];
 }
 
 export function registerTrade(program: Command): void {
@@ -34,6 +35,7 @@ export function registerTrade(program: Command): void {
     .option('--duration <s>', 'stop after this many seconds (default: until Ctrl-C)')
     .option('--policy <cancel|adopt>', 'our orders found open at start', 'cancel')
     .option('--rate <n>', 'requests per second allowed per venue (burst 2×)', '10')
+    .option('--credit <venue=limit>', 'credit limit at a venue, in the quote currency (repeatable): alert at 80 %, reduce-only at the limit', (v: string, acc: string[] = []) => [...acc, v])
     .action(async (file: string, opts: TradeOptions) => {
       process.exitCode = await trade(file, opts);
     });
@@ -62,6 +64,12 @@ async function trade(file: string, opts: TradeOptions): Promise<number> {
   if (opts.policy !== 'cancel' && opts.policy !== 'adopt') return fail(`--policy is cancel or adopt, not '${opts.policy}'`);
   if (!opts.venueUrl === !opts.live) return fail('say where to trade: --venue-url URL (paper, the loopback venue server) or --live');
 
+  const limits: Record<string, { limit: number }> = {};
+  for (const c of opts.credit ?? []) {
+    const m = /^([a-z0-9]+)=([0-9.eE+]+)$/.exec(c);
+    if (!m || !(Number(m[2]) > 0)) return fail(`--credit takes venue=limit (e.g. binance=50000), not '${c}'`);
+    limits[m[1]!] = { limit: Number(m[2]) };
+  }
   const venues = new Map<string, VenueAdapter>();
   for (const name of new Set(plan.markets.map((m) => m.venue))) {
     const creds = envCredentials(name);
@@ -78,7 +86,7 @@ async function trade(file: string, opts: TradeOptions): Promise<number> {
   } catch (err) {
     return fail((err as Error).message, 1);
   }
-  const runner = new LiveRunner({ plan, instanceId: opts.instance, venues, journal, startupPolicy: opts.policy, log: (line) => process.stderr.write(`${line}\n`) });
+  const runner = new LiveRunner({ plan, instanceId: opts.instance, venues, journal, startupPolicy: opts.policy, ...(Object.keys(limits).length ? { credit: { limits } } : {}), log: (line) => process.stderr.write(`${line}\n`) });
   let stopping = false;
   const stop = (): void => {
     stopping = true;

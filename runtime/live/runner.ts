@@ -15,6 +15,7 @@ import type { Plan } from '../../schemas/generated/plan.js';
 import { DenseL2Book } from '../book/dense-l2-book.js';
 import { Engine, type OrderAction } from '../engine.js';
 import { Side } from '../events.js';
+import { venueExposures, type CreditState, type VenueLimit } from '../credit/venue-exposure.js';
 import { encodeClientId, isOurs } from '../venue/client-ids.js';
 import { VenueError, type VenueAdapter, type VenueFill, type VenueMarketInfo, type VenueOrder } from '../venue/venue.js';
 import { recover, type Journal, type JournalEntry } from './journal.js';
@@ -37,6 +38,12 @@ export interface RunnerOptions {
   /** Hedge orders cross at most this far beyond the touch (bps, default 20) and are retried this often. */
   hedgeSlippageBps?: number;
   hedgeRetries?: number;
+  /**
+   * Credit exposure per venue (R8): balances held there plus what our open orders lock, valued at
+   * the plan's mids (quote currency = 1), against a limit per venue. At the alert fraction the runner
+   * logs and journals it; at the limit only orders that reduce a position go to that venue.
+   */
+  credit?: { limits: Record<string, VenueLimit>; checkEveryMs?: number };
   now?: () => number;
   log?: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -66,16 +73,20 @@ export interface RunnerSnapshot {
   fills: number;
   disconnected: string[];
   hedgeFailures: number;
+  /** Credit state per venue (when limits are set). */
+  credit: Record<string, CreditState>;
   counts: { placed: number; cancelled: number; rejected: number; retries: number; unknownOutcomes: number };
 }
 
 const dayMs = 86_400_000;
 
 export class LiveRunner {
-  readonly engine: Engine;
-  private readonly plan: Plan;
-  private readonly books: DenseL2Book[];
-  private readonly markets: Plan['markets'];
+  engine: Engine;
+  private plan: Plan;
+  private books: DenseL2Book[];
+  private markets: Plan['markets'];
+  private readonly credit = new Map<string, CreditState>();
+  private lastCreditMs = -Infinity;
   private info: VenueMarketInfo[] = [];
   private readonly byEngineId = new Map<number, LiveOrder>();
   private readonly byClientId = new Map<string, LiveOrder>();
@@ -145,10 +156,24 @@ export class LiveRunner {
       for (const [s, info] of await this.retry(`load markets of ${name}`, () => venue.loadMarkets(symbols))) bySymbol.set(`${name}:${s}`, info);
     }
     this.info = this.markets.map((m) => bySymbol.get(`${m.venue}:${m.symbol}`)!);
-    this.markets.forEach((m, i) => {
+    // The venue decides tick, lot and minimums: where they differ from the plan's catalogue values,
+    // the engine runs on a copy of the plan with the venue's (the plan hash, which approvals name,
+    // stays the approved one: these are facts about the venue, not choices of the strategy).
+    let differs = false;
+    const markets = this.markets.map((m, i) => {
       const v = this.info[i]!;
-      if (Math.abs(v.tickSize - m.tickSize) > 1e-12 || Math.abs(v.lotSize - m.lotSize) > 1e-12) this.log(`market ${m.alias}: the venue's tick/lot ${v.tickSize}/${v.lotSize} differ from the plan's ${m.tickSize}/${m.lotSize}; orders are rounded to the venue's`);
+      const same = Math.abs(v.tickSize - m.tickSize) < 1e-12 && Math.abs(v.lotSize - m.lotSize) < 1e-12 && Math.abs(v.minQty - m.minQty) < 1e-12 && Math.abs(v.minNotional - m.minNotional) < 1e-9;
+      if (same || !(v.tickSize > 0) || !(v.lotSize > 0)) return m;
+      differs = true;
+      this.log(`market ${m.alias}: the venue's tick/lot/min qty/min notional ${v.tickSize}/${v.lotSize}/${v.minQty}/${v.minNotional} replace the plan's ${m.tickSize}/${m.lotSize}/${m.minQty}/${m.minNotional}`);
+      return { ...m, tickSize: v.tickSize, lotSize: v.lotSize, minQty: v.minQty, minNotional: v.minNotional };
     });
+    if (differs) {
+      this.plan = { ...this.plan, markets: markets as Plan['markets'] };
+      this.markets = this.plan.markets;
+      this.books = this.markets.map((m) => new DenseL2Book(m.tickSize));
+      this.engine = new Engine(this.plan, { markets: this.books.map((book) => ({ book })), venueAcks: true, sink: (a) => this.pending.push(a) });
+    }
 
     // Positions from the journal, into the engine's accounts.
     for (const f of recovered.fills) this.applyFillToEngine(f.market, f.side, f.qty, f.price, this.feeInQuote(f.market, f.fee, f.feeAsset, f.price), false);
@@ -235,8 +260,46 @@ export class LiveRunner {
         await this.failed(this.markets[m]!.venue, err);
       }
     }
+    if (this.options.credit && this.now() - this.lastCreditMs >= (this.options.credit.checkEveryMs ?? 10_000)) {
+      this.lastCreditMs = this.now();
+      await this.checkCredit().catch((err: unknown) => this.log(`credit check: ${(err as Error).message}`));
+    }
     if (this.disconnected.size === 0) this.engine.evaluate(this.tNs());
     await this.flush();
+  }
+
+  /** Exposure per venue from its balances and our open orders, valued at the plan's mids. */
+  private async checkCredit(): Promise<void> {
+    const limits = this.options.credit!.limits;
+    const marks: Record<string, number> = {};
+    this.markets.forEach((m, i) => {
+      marks[m.quote] = 1;
+      const b = this.books[i]!;
+      const mid = ((b.bestBid() + b.bestAsk()) / 2) * m.tickSize;
+      if (Number.isFinite(mid)) marks[m.base] = mid;
+    });
+    const balances: Array<{ venue: string; asset: string; qty: number }> = [];
+    for (const [name, venue] of this.options.venues) {
+      if (this.disconnected.has(name)) continue;
+      for (const [asset, b] of Object.entries(await venue.fetchBalances())) {
+        if (b.free === 0) continue;
+        if (marks[asset] === undefined) continue; // an asset no market of the plan prices (see docs/venues.md)
+        balances.push({ venue: name, asset, qty: b.free });
+      }
+    }
+    const openOrders = [...this.byEngineId.values()].map((o) => {
+      const m = this.markets[o.market]!;
+      return { venue: m.venue, base: m.base, quote: m.quote, side: o.side, price: o.price, qty: o.qty - o.filled };
+    });
+    for (const e of venueExposures({ balances, openOrders, marks, limits })) {
+      const before = this.credit.get(e.venue) ?? 'ok';
+      this.credit.set(e.venue, e.state);
+      if (e.state !== before) {
+        const text = `credit ${e.venue}: ${before} → ${e.state} (exposure ${e.exposure.toFixed(2)} of limit ${e.limit}, ${(e.utilisation * 100).toFixed(1)}%)`;
+        this.log(text);
+        await this.journal({ kind: 'note', text });
+      }
+    }
   }
 
   private applyBook(m: number, bids: Array<[number, number]>, asks: Array<[number, number]>): void {
@@ -377,6 +440,16 @@ export class LiveRunner {
       const touch = side === 'buy' ? book.bestAsk() * market.tickSize : book.bestBid() * market.tickSize;
       if (Number.isFinite(touch)) price = side === 'buy' ? Math.min(a.price, touch * (1 + bound)) : Math.max(a.price, touch * (1 - bound));
       price = roundToTick(price, this.info[m]?.tickSize ?? market.tickSize, side);
+    }
+    if (this.credit.get(market.venue) === 'reduce_only' && !a.hedge) {
+      // Over the venue's credit limit: only orders that shrink the position there may go.
+      const pos = this.engine.position(m);
+      const reduces = (side === 'sell' && pos > 0 && a.qty <= pos + 1e-12) || (side === 'buy' && pos < 0 && a.qty <= -pos + 1e-12);
+      if (!reduces) {
+        this.counts.rejected++;
+        this.engine.onOrderGone(a.id, this.tNs());
+        return;
+      }
     }
     const o: LiveOrder = { engineId: a.id, clientId: this.newClientId(), venueId: undefined, market: m, side, price, qty: a.qty, filled: 0, hedge: a.hedge, cancelling: false };
     this.byEngineId.set(o.engineId, o);
@@ -573,6 +646,7 @@ export class LiveRunner {
       fills: this.fillCount,
       disconnected: [...this.disconnected],
       hedgeFailures: this.hedgeFailures,
+      credit: Object.fromEntries(this.credit),
       counts: { ...this.counts },
     };
   }

@@ -264,3 +264,51 @@ describe('hedging through the runner', () => {
     await r.stop('done');
   });
 });
+
+describe('credit exposure per venue', () => {
+  it('quotes under the limit, and over it sends nothing that adds to the position there (journaled)', async () => {
+    const make = (limit: number): { r: LiveRunner; journal: MemoryJournal; v: FakeVenue } => {
+      const v = new FakeVenue();
+      const journal = new MemoryJournal(() => v.clockMs);
+      const r = new LiveRunner({ plan, instanceId: 'credit', venues: new Map([['binance', v]]), journal, now: () => v.clockMs, sleep: async () => undefined, backoffMs: 1, credit: { limits: { binance: { limit } }, checkEveryMs: 0 } });
+      return { r, journal, v };
+    };
+    // Held at the venue: 1,000,000 USDT + 10 BTC × 60,000 = 1.6M.
+    const roomy = make(1e7);
+    await roomy.r.start();
+    await roomy.r.step();
+    expect(roomy.r.snapshot().credit).toEqual({ binance: 'ok' });
+    expect(openAtVenue(roomy.v)).toHaveLength(2);
+
+    const alert = make(1.9e6);
+    await alert.r.start();
+    await alert.r.step();
+    expect(alert.r.snapshot().credit).toEqual({ binance: 'alert' });
+    expect(openAtVenue(alert.v)).toHaveLength(2);
+
+    const tight = make(1e6);
+    await tight.r.start();
+    await tight.r.step();
+    await tight.r.step();
+    expect(tight.r.snapshot().credit).toEqual({ binance: 'reduce_only' });
+    expect(openAtVenue(tight.v)).toEqual([]);
+    const notes = (await tight.journal.read()).filter((x) => x.entry.kind === 'note').map((x) => (x.entry as { text: string }).text);
+    expect(notes.some((t) => /credit binance: ok → reduce_only/.test(t))).toBe(true);
+  });
+
+  it('runs on the venue\'s tick and lot when they differ from the plan\'s catalogue', async () => {
+    const v = new FakeVenue();
+    // A mid whose 5 bp quotes fall between 0.1 ticks: on the plan's 0.01 tick they would not be multiples of 0.1.
+    v.bid = 60000.33;
+    v.ask = 60000.34;
+    v.loadMarkets = async (symbols) => new Map(symbols.map((s) => [s, { symbol: s, base: 'BTC', quote: 'USDT', tickSize: 0.1, lotSize: 0.001, minQty: 0.001, minNotional: 10 }]));
+    const log: string[] = [];
+    const r = new LiveRunner({ plan, instanceId: 'ticks', venues: new Map([['binance', v]]), journal: new MemoryJournal(), now: () => v.clockMs, sleep: async () => undefined, log: (l) => log.push(l) });
+    await r.start();
+    await r.step();
+    expect(log.join('\n')).toMatch(/tick\/lot\/min qty\/min notional 0\.1\/0\.001\/0\.001\/10 replace the plan's 0\.01\/0\.00001/);
+    const prices = openAtVenue(v).map((id) => [...v.orders.values()].find((o) => o.clientId === id)!.price);
+    expect(prices).toHaveLength(2);
+    for (const p of prices) expect(Math.abs(p * 10 - Math.round(p * 10))).toBeLessThan(1e-6);
+  });
+});
