@@ -51,9 +51,9 @@ export async function benchVenue(ctx: BenchContext): Promise<void> {
     }
     ctx.report('venue order actions ccxt loopback unthrottled', actions / ((performance.now() - t0) / 1000), 'actions/s');
 
-    // Through the runner's own budget of 10 requests/s (burst 20, a fifth kept for cancels): the
+    // Through the runner's own budget of 10 requests/s (burst 25, a fifth kept for cancels): the
     // place+cancel pairs it sustains over 5 s, never meeting a 429.
-    const budgeted = new CcxtVenue({ exchange: 'binance', config: { ...loopbackBinanceOptions(server.url, server.apiKey, server.secret), timeout: 5000 }, budget: { capacity: 20, refillPerSec: 10 }, maxBudgetWaitMs: 10_000 });
+    const budgeted = new CcxtVenue({ exchange: 'binance', config: { ...loopbackBinanceOptions(server.url, server.apiKey, server.secret), timeout: 5000 }, budget: { capacity: 25, refillPerSec: 10 }, maxBudgetWaitMs: 10_000 });
     await budgeted.loadMarkets(['BTC/USDT']).catch(() => undefined);
     const b0 = performance.now();
     let placed = 0;

@@ -18,7 +18,7 @@ interface TradeOptions {
   interval: string;
   duration?: string;
   policy: string;
-  rate: string;
+  weight: string;
   credit?: string[];
 }
 
@@ -34,7 +34,7 @@ export function registerTrade(program: Command): void {
     .option('--interval <ms>', 'poll and quote every this many milliseconds', '500')
     .option('--duration <s>', 'stop after this many seconds (default: until Ctrl-C)')
     .option('--policy <cancel|adopt>', 'our orders found open at start', 'cancel')
-    .option('--rate <n>', 'requests per second allowed per venue (burst 2×)', '10')
+    .option('--weight <n>', 'request weight per second the runner allows itself per venue, burst 2× (Binance allows 6000/min = 100/s)', '50')
     .option('--credit <venue=limit>', 'credit limit at a venue, in the quote currency (repeatable): alert at 80 %, reduce-only at the limit', (v: string, acc: string[] = []) => [...acc, v])
     .action(async (file: string, opts: TradeOptions) => {
       process.exitCode = await trade(file, opts);
@@ -59,8 +59,8 @@ async function trade(file: string, opts: TradeOptions): Promise<number> {
   if (!Number.isFinite(interval) || interval < 10) return fail(`--interval needs milliseconds ≥ 10, not '${opts.interval}'`);
   const duration = opts.duration === undefined ? Infinity : Number(opts.duration);
   if (!(duration > 0)) return fail(`--duration needs seconds > 0, not '${opts.duration}'`);
-  const rate = Number(opts.rate);
-  if (!(rate > 0)) return fail(`--rate needs requests per second > 0, not '${opts.rate}'`);
+  const rate = Number(opts.weight);
+  if (!(rate >= 20)) return fail(`--weight needs a request weight per second ≥ 20 (the heaviest call weighs 20), not '${opts.weight}'`);
   if (opts.policy !== 'cancel' && opts.policy !== 'adopt') return fail(`--policy is cancel or adopt, not '${opts.policy}'`);
   if (!opts.venueUrl === !opts.live) return fail('say where to trade: --venue-url URL (paper, the loopback venue server) or --live');
 

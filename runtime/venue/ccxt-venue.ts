@@ -25,7 +25,7 @@ export interface CcxtVenueOptions {
   exchange: string;
   /** Passed to the ccxt constructor as is (apiKey, secret, urls, options, timeout…). Never logged. */
   config: Record<string, unknown>;
-  /** Requests per second and burst the runner allows itself at this venue. */
+  /** Request weight per second and burst the runner allows itself at this venue (Binance: 6000 weight a minute). */
   budget?: { capacity: number; refillPerSec: number };
   /** Request weight per call class (Binance: order 1, cancel 1, open orders 6 with a symbol, account 20, myTrades 20, depth 5–50). */
   weights?: Partial<Record<'order' | 'cancel' | 'fetchOrder' | 'openOrders' | 'balance' | 'myTrades' | 'book', number>>;
@@ -64,7 +64,8 @@ export class CcxtVenue implements VenueAdapter {
     if (typeof ctor !== 'function') throw new VenueError('fatal', `ccxt has no exchange '${options.exchange}'`, options.exchange, 'NotSupported');
     this.client = new ctor({ enableRateLimit: false, ...options.config });
     this.name = options.exchange;
-    this.budget = new RateBudget(options.budget ?? { capacity: 50, refillPerSec: 20 });
+    this.budget = new RateBudget(options.budget ?? { capacity: 100, refillPerSec: 50 });
+    if (this.budget.available() * 0.8 < 20) throw new VenueError('fatal', `the request budget of ${options.exchange} is too small for its heaviest call (weight 20)`, options.exchange, 'RateBudget');
     this.weights = { ...defaultWeights, ...options.weights };
     this.maxWaitMs = options.maxBudgetWaitMs ?? 2000;
   }
