@@ -16,6 +16,7 @@ import { isOurs } from '../../runtime/venue/client-ids.js';
 import { loopbackBinanceOptions } from '../../venue/ccxt-options.js';
 import { startVenueServer, type VenueServer } from '../../venue/server.js';
 import { rulesetsDir } from '../helpers.js';
+import { hedgedPlan } from './plans.js';
 
 const btc = path.join(rulesetsDir, '..', '..', 'shared', 'data', 'binance', 'spot', 'btcusdt_20240808.gz');
 const data = existsSync(btc) ? [btc] : undefined;
@@ -116,34 +117,7 @@ describe('hedging on a second venue', () => {
     await hedgeVenue?.close();
   });
 
-  const hedgedPlan = compile(
-    `strategy "hedged" version 1 {
-  market s = binance:"BTC/USDT"
-  market h = bybit:"BTC/USDT"
-  params {
-    half_spread = 1 bps in [1 bps, 30 bps]
-    order_size = 0.01 BTC in [0.001 BTC, 0.1 BTC]
-    max_position = 0.2 BTC in [0.01 BTC, 1 BTC]
-  }
-  quote s {
-    bid = s.mid - half_spread * s.mid
-    ask = s.mid + half_spread * s.mid
-    size = order_size
-  }
-  hedge s when abs(s.position + h.position) > 0.005 BTC {
-    on h
-    ratio 1
-    target 0 BTC
-    via taker
-    slippage 10 bps
-  }
-  risk {
-    position s abs <= max_position -> reduce_only
-    position h abs <= max_position -> reduce_only
-  }
-}`,
-    { file: 'hedged.quoin' },
-  ).plan!;
+  const plan2 = hedgedPlan('bybit:"BTC/USDT"', { halfSpreadBps: 1, slippageBps: 10 });
 
   it('hedges fills on the second venue; a hedge that keeps being rejected is journaled with its exposure and halts quoting; no orphan anywhere', async () => {
     const j = await SqliteJournal.open(path.join(dir, 'hedge.db'), 'hedge-ccxt');
@@ -151,7 +125,7 @@ describe('hedging on a second venue', () => {
     const hv = adapter(hedgeVenue);
     const startSpot = await venueState(spot);
     const startHedge = await venueState(hedgeVenue);
-    const r = new LiveRunner({ plan: hedgedPlan, instanceId: 'hedge-ccxt', venues: new Map([['binance', sv], ['bybit', hv]]), journal: j, backoffMs: 50 });
+    const r = new LiveRunner({ plan: plan2, instanceId: 'hedge-ccxt', venues: new Map([['binance', sv], ['bybit', hv]]), journal: j, backoffMs: 50 });
     await r.start();
     // First fill: hedged on the other venue, net exposure back inside the threshold.
     await runUntil(r, () => Math.abs(r.snapshot().positions.h ?? 0) > 0, 90_000);

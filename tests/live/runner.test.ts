@@ -14,6 +14,7 @@ import { decodeClientId, encodeClientId, isOurs } from '../../runtime/venue/clie
 import { RateBudget } from '../../runtime/venue/rate-budget.js';
 import { rulesetsDir } from '../helpers.js';
 import { FakeVenue } from './fake-venue.js';
+import { hedgedPlan } from './plans.js';
 
 const plan = compile(readFileSync(path.join(rulesetsDir, 'pure-symmetric.quoin'), 'utf8'), { file: 'pure-symmetric.quoin' }).plan!;
 
@@ -187,36 +188,7 @@ describe('live runner', () => {
 });
 
 describe('hedging through the runner', () => {
-  const hedgePlan = (): typeof plan => {
-    const source = `strategy "hedged" version 1 {
-  market s = binance:"BTC/USDT"
-  market p = binanceusdm:"BTC/USDT:USDT"
-  params {
-    half_spread = 3 bps in [1 bps, 30 bps]
-    order_size = 0.01 BTC in [0.001 BTC, 0.1 BTC]
-    max_position = 0.2 BTC in [0.01 BTC, 1 BTC]
-  }
-  quote s {
-    bid = s.mid - half_spread * s.mid
-    ask = s.mid + half_spread * s.mid
-    size = order_size
-  }
-  hedge s when abs(s.position + p.position) > 0.005 BTC {
-    on p
-    ratio 1
-    target 0 BTC
-    via taker
-    slippage 5 bps
-  }
-  risk {
-    position s abs <= max_position -> reduce_only
-    position p abs <= max_position -> reduce_only
-  }
-}`;
-    const r = compile(source, { file: 'hedged.quoin' });
-    if (!r.plan) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-    return r.plan;
-  };
+  const hedgePlan = (): typeof plan => hedgedPlan('binanceusdm:"BTC/USDT:USDT"', { halfSpreadBps: 3, slippageBps: 5 });
 
   function hedged(spot: FakeVenue, perp: FakeVenue, journal: MemoryJournal): LiveRunner {
     return new LiveRunner({ plan: hedgePlan(), instanceId: 'hedge-1', venues: new Map([['binance', spot], ['binanceusdm', perp]]), journal, now: () => spot.clockMs, sleep: async () => undefined, backoffMs: 1 });
@@ -234,7 +206,7 @@ describe('hedging through the runner', () => {
     for (let i = 0; i < 4; i++) await r.step();
     const snap = r.snapshot();
     expect(snap.positions.s).toBeCloseTo(0.01, 10);
-    expect(snap.positions.p).toBeCloseTo(-0.01, 10);
+    expect(snap.positions.h).toBeCloseTo(-0.01, 10);
     expect(perp.position()).toBeCloseTo(-0.01, 10);
     const hedgeFill = perp.fills[0]!;
     expect(hedgeFill.liquidity).toBe('taker');
