@@ -155,3 +155,37 @@ describe('hedging on a second venue', () => {
     await hv.close();
   }, 240_000);
 });
+
+describe('several markets sharing one budget', () => {
+  const eth = btc.replace('btcusdt', 'ethusdt');
+  const both = existsSync(btc) && existsSync(eth) ? [btc, eth] : undefined;
+  let server: VenueServer;
+  beforeAll(async () => {
+    server = await startVenueServer({ ...(both ? { data: both } : {}), speed: 5 });
+  }, 60_000);
+  afterAll(async () => server?.close());
+
+  it.skipIf(!both)('quotes BTC and ETH from one plan (multi-asset template, tighter spread) and keeps both positions equal to the venue\'s', async () => {
+    const source2 = readFileSync(path.join(rulesetsDir, 'multi-asset.quoin'), 'utf8').replace(/half_spread\s*=\s*[0-9.]+ bps/, 'half_spread  = 1 bps');
+    const multi = compile(source2, { file: 'multi.quoin' }).plan!;
+    const v = adapter(server);
+    const startBal = await v.fetchBalances();
+    const j = await SqliteJournal.open(path.join(dir, 'multi.db'), 'multi-ccxt');
+    const r = new LiveRunner({ plan: multi, instanceId: 'multi-ccxt', venues: new Map([['binance', v]]), journal: j, backoffMs: 50 });
+    await r.start();
+    await runUntil(r, () => r.snapshot().openOrders >= 4, 15_000);
+    const ours = async (): Promise<Array<{ symbol: string }>> => [...(await v.fetchOpenOrders('BTC/USDT')), ...(await v.fetchOpenOrders('ETH/USDT'))].filter((o) => isOurs(o.clientId, 'multi-ccxt'));
+    const open = await ours();
+    expect(new Set(open.map((o) => o.symbol))).toEqual(new Set(['BTC/USDT', 'ETH/USDT']));
+    await runUntil(r, () => r.snapshot().fills >= 2, 60_000);
+    await r.stop('test over');
+    expect(await ours()).toEqual([]);
+    const endBal = await v.fetchBalances();
+    const positions = recover(await j.read(), 2).positions;
+    expect(positions[0]).toBeCloseTo(endBal.BTC!.total - startBal.BTC!.total, 8);
+    expect(positions[1]).toBeCloseTo(endBal.ETH!.total - startBal.ETH!.total, 8);
+    expect(r.snapshot().positions).toEqual({ btc: expect.closeTo(positions[0]!, 8), eth: expect.closeTo(positions[1]!, 8) });
+    await j.close();
+    await v.close();
+  }, 120_000);
+});
