@@ -1,5 +1,6 @@
 // The `quoin` command. Each subcommand lives in its own module; this file only wires them up.
 import { Command, CommanderError } from 'commander';
+import { registerAllocate } from './allocate-command.js';
 import { registerAudit } from './audit-command.js';
 import { registerBacktest } from './backtest-command.js';
 import { registerClientCommands } from './client-commands.js';
@@ -37,6 +38,7 @@ registerClientCommands(program);
 registerAudit(program);
 registerVenue(program);
 registerTrade(program);
+registerAllocate(program);
 
 try {
   await program.parseAsync(process.argv);
