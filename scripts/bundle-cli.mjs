@@ -3,6 +3,7 @@
 // built from) is inlined: loaded as ~400 separate ES modules it costs ~300 ms at every start, inlined
 // ~15 ms. Every other package stays an ordinary import from node_modules.
 import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,3 +26,6 @@ await build({
     },
   }],
 });
+
+// `npx quoin` runs the bin directly: it must stay executable after every rebuild.
+chmodSync(`${root}/dist/quoin.mjs`, 0o755);
