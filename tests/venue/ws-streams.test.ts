@@ -319,3 +319,25 @@ describe(`venue WebSocket streams (${hasSpotData ? 'BTC/USDT 2024-08-08, speed 5
     });
   });
 });
+
+describe(`venue WebSocket streams across the recording looping (${hasSpotData ? 'BTC/USDT, speed 400: a pass ≈ 2 s' : 'simulated market, speed 3000: a pass ≈ 1.2 s'})`, () => {
+  it('the streamed book stays equal to REST through book resets', async () => {
+    const clock = new TestClock();
+    const venue = await startVenue(hasSpotData ? { data: path.join(SPOT_DIR, 'btcusdt_20240808.gz'), speed: 400, clock: clock.now } : { seed: 9, speed: 3000, clock: clock.now });
+    const ex = proClient(venue);
+    try {
+      await ex.watchOrderBook(SYMBOL);
+      const passes = venue.feed.passes;
+      await until('two loops', () => venue.feed.passes >= passes + 2, 10_000);
+      freeze(clock, venue);
+      await until('the stream to catch up', () => liveBook(ex)?.nonce === venue.feed.lastUpdateId);
+      const rest = await restDepth(venue, 100);
+      expect(liveBook(ex)?.nonce).toBe(rest.lastUpdateId);
+      expect(top(liveBook(ex)?.bids ?? [], 100)).toEqual(rest.bids);
+      expect(top(liveBook(ex)?.asks ?? [], 100)).toEqual(rest.asks);
+    } finally {
+      await ex.close();
+      await venue.close();
+    }
+  });
+});
