@@ -4,6 +4,7 @@
 import type { DenseL2Book } from '../runtime/book/dense-l2-book.js';
 import { Side } from '../runtime/events.js';
 import type { Account } from './accounts.js';
+import type { DepthDiff } from './depth-diffs.js';
 import type { PublicTrade, VenueMarket } from './market-feed.js';
 import type { Fill, Order } from './matcher.js';
 
@@ -242,4 +243,22 @@ export function account(a: Account, nowMs: number, omitZeroBalances: boolean): u
     permissions: ['SPOT'],
     uid: 1,
   };
+}
+
+// ------------------------------------------------------------------ WebSocket market streams
+
+/** `<symbol>@depth[@100ms]`: a diff-depth event. */
+export function depthUpdate(m: VenueMarket, diff: DepthDiff, nowMs: number): unknown {
+  const levels = (side: ReadonlyArray<[number, number]>): string[][] => side.map(([p, q]) => [dec(p * m.tickSize), dec(q)]);
+  return { e: 'depthUpdate', E: nowMs, s: m.id, U: diff.firstUpdateId, u: diff.lastUpdateId, b: levels(diff.bids), a: levels(diff.asks) };
+}
+
+/** `<symbol>@trade`. The venue has no counterparty orders, so b/a (buyer and seller order ids) are omitted. */
+export function tradeEvent(m: VenueMarket, t: PublicTrade, nowMs: number): unknown {
+  return { e: 'trade', E: nowMs, s: m.id, t: t.id, p: dec(t.price), q: dec(t.qty), T: t.timeMs, m: t.buyerIsMaker, M: true };
+}
+
+/** `<symbol>@aggTrade`: one trade per aggregate, as /api/v3/aggTrades. */
+export function aggTradeEvent(m: VenueMarket, t: PublicTrade, nowMs: number): unknown {
+  return { e: 'aggTrade', E: nowMs, s: m.id, a: t.id, p: dec(t.price), q: dec(t.qty), f: t.id, l: t.id, T: t.timeMs, m: t.buyerIsMaker, M: true };
 }

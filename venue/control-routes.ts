@@ -4,15 +4,17 @@
 //   POST   /_quoin/faults        body: a fault spec, an array of them, or { faults: [...] } → { added, faults }
 //   DELETE /_quoin/faults        → clears all
 //   DELETE /_quoin/faults/:id    → removes one
-//   GET    /_quoin/status        → clock, replay position, passes
+//   GET    /_quoin/status        → clock, replay position, passes, stream connections
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FaultSpecError, validateFaultSpec, type FaultControl } from './faults.js';
 import type { MarketFeed } from './market-feed.js';
+import type { MarketStreams } from './market-streams.js';
 
 export interface ControlState {
   faults: FaultControl;
   feed: MarketFeed;
   clock: () => number;
+  streams?: MarketStreams;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -80,6 +82,7 @@ export function registerControlRoutes(app: FastifyInstance, s: ControlState): vo
       speed: s.feed.speed,
       markets: s.feed.markets.map((m) => m.id),
       faults: s.faults.list(),
+      ...(s.streams ? { streams: s.streams.stats() } : {}),
     });
   });
 }

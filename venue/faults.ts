@@ -13,7 +13,7 @@
 // "/api/v3/order"); without them a fault matches every venue request (never the control endpoint).
 import { Xoshiro128StarStar } from '../runtime/sim/rng.js';
 
-export const FAULT_KINDS = ['latency', 'rate_limit', 'server_error', 'timeout', 'drop', 'drop_after', 'reject_orders', 'partial_fill'] as const;
+export const FAULT_KINDS = ['latency', 'rate_limit', 'server_error', 'timeout', 'drop', 'drop_after', 'reject_orders', 'partial_fill', 'ws_drop'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
@@ -193,6 +193,11 @@ export class FaultControl {
   /** After the action took effect: should the connection be reset instead of answered? */
   dropAfter(method: string, path: string): boolean {
     return this.firing(['drop_after'], method, path, true).length > 0;
+  }
+
+  /** A stream connection on this endpoint ("/ws" or "/stream"): should it be cut now? */
+  streamDrop(endpoint: string): boolean {
+    return this.firing(['ws_drop'], 'GET', endpoint, true).length > 0;
   }
 
   /** A new order is about to be accepted: should it be rejected? */

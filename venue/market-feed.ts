@@ -1,8 +1,8 @@
 // The venue's market: recorded (or simulated) events replayed in wall-clock time from the server's
 // start, `speed` times faster than recorded, looping at the end. The books are rebuilt with the
 // runtime's BookReplayer from the same EventBatch the backtests use, so the venue shows exactly
-// what a backtest over the same data sees. Listeners (the matcher) are told about every level the
-// data sets, every public trade and the end of every venue message, in order.
+// what a backtest over the same data sees. Listeners (the matcher, the WebSocket streams) are told
+// about every level the data sets, every public trade and the end of every venue message, in order.
 //
 // Replay is lazy: `advance()` applies the rows due by now; the server calls it before each request
 // and on a short timer, so resting orders fill even while nobody asks.
@@ -39,8 +39,8 @@ export interface FeedListener {
   onLevel(market: number, side: SideValue, priceTicks: number, qty: number): void;
   /** The data cleared a market's book (a snapshot follows). */
   onBookClear(market: number): void;
-  /** A public trade; aggressor Bid = buyer-initiated. */
-  onTrade(market: number, aggressor: SideValue, priceTicks: number, qty: number, timeMs: number): void;
+  /** A public trade; aggressor Bid = buyer-initiated; `tradeId` as /api/v3/trades shows it. */
+  onTrade(market: number, aggressor: SideValue, priceTicks: number, qty: number, timeMs: number, tradeId: number): void;
   /** A whole venue message is applied: the book is consistent. */
   onMessageEnd(market: number, timeMs: number): void;
   /** The recording ended and starts over. */
@@ -66,7 +66,7 @@ export class MarketFeed {
   private readonly replayer: BookReplayer;
   private readonly clock: () => number;
   readonly speed: number;
-  private listener: FeedListener | undefined;
+  private readonly listeners: FeedListener[] = [];
   /** Row time at which replay starts (every market has its first snapshot) and the rows after it. */
   private readonly startNs: number;
   private readonly startRow: number;
@@ -78,7 +78,10 @@ export class MarketFeed {
   private tradeSeq = 1;
   private readonly trades: PublicTrade[][];
   private readonly tradeHistory: number;
-  /** Bumped by every book change: Binance's lastUpdateId. */
+  /**
+   * Bumped by every book change, over all markets: the REST depth's lastUpdateId and the diff-depth
+   * stream's U/u count the same changes, which is what lets a client sync the two.
+   */
   private updateId = 1;
 
   constructor(options: MarketFeedOptions) {
@@ -108,9 +111,9 @@ export class MarketFeed {
     this.applyUpTo(this.startRow, false);
   }
 
-  /** The matcher; set once, before the first advance. */
-  setListener(listener: FeedListener): void {
-    this.listener = listener;
+  /** The matcher, the streams; added before the first advance, told in the order added. */
+  addListener(listener: FeedListener): void {
+    this.listeners.push(listener);
   }
 
   book(market: number): DenseL2Book {
@@ -156,7 +159,7 @@ export class MarketFeed {
       clearBooks(this.replayer);
       this.updateId++;
       this.next = 0;
-      this.listener?.onLoop(this.passStartMs);
+      for (const l of this.listeners) l.onLoop(this.passStartMs);
       this.applyUpTo(this.startRow, false);
       if (now < this.passStartMs) return;
     }
@@ -169,7 +172,7 @@ export class MarketFeed {
 
   private applyUpTo(end: number, notify: boolean): void {
     const b = this.batch;
-    const l = notify ? this.listener : undefined;
+    const ls = notify ? this.listeners : [];
     for (let i = this.next; i < end; i++) {
       const kind = b.kind[i] ?? 0;
       const m = b.market[i] ?? 0;
@@ -178,28 +181,33 @@ export class MarketFeed {
       const qty = b.qty[i] ?? 0;
       if (kind === EventKind.Trade) {
         const timeMs = this.wallMs(b.exchTs[i] ?? 0);
-        this.recordTrade(m, side, price, qty, timeMs);
-        l?.onTrade(m, side, price, qty, timeMs);
+        const id = this.recordTrade(m, side, price, qty, timeMs);
+        for (const l of ls) l.onTrade(m, side, price, qty, timeMs, id);
       } else {
         this.replayer.apply(b, i);
         if (kind === EventKind.BookLevel) {
           this.updateId++;
-          l?.onLevel(m, side, price, qty);
+          for (const l of ls) l.onLevel(m, side, price, qty);
         } else if (kind === EventKind.BookClear) {
           this.updateId++;
-          l?.onBookClear(m);
+          for (const l of ls) l.onBookClear(m);
         }
       }
-      if (l && ((b.flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0) l.onMessageEnd(m, this.wallMs(b.exchTs[i] ?? 0));
+      if (ls.length > 0 && ((b.flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0) {
+        const timeMs = this.wallMs(b.exchTs[i] ?? 0);
+        for (const l of ls) l.onMessageEnd(m, timeMs);
+      }
     }
     this.next = end;
   }
 
-  private recordTrade(m: number, aggressor: SideValue, priceTicks: number, qty: number, timeMs: number): void {
+  private recordTrade(m: number, aggressor: SideValue, priceTicks: number, qty: number, timeMs: number): number {
+    const id = this.tradeSeq++;
     const list = this.trades[m];
     const market = this.markets[m];
-    if (!list || !market) return;
-    list.push({ id: this.tradeSeq++, price: priceTicks * market.tickSize, qty, buyerIsMaker: aggressor === Side.Ask, timeMs });
+    if (!list || !market) return id;
+    list.push({ id, price: priceTicks * market.tickSize, qty, buyerIsMaker: aggressor === Side.Ask, timeMs });
     if (list.length > this.tradeHistory * 2) list.splice(0, list.length - this.tradeHistory);
+    return id;
   }
 }

@@ -112,7 +112,7 @@ export class Matcher implements FeedListener {
     this.fillFraction = options.fillFraction ?? (() => 1);
     this.resting = this.feed.markets.map(() => [[], []]);
     this.consumed = this.feed.markets.map(() => [new Map(), new Map()]);
-    this.feed.setListener(this);
+    this.feed.addListener(this);
   }
 
   // ------------------------------------------------------------------ client requests

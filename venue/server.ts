@@ -3,6 +3,8 @@
 // (or simulated) market data in wall-clock time, matches orders by the backtest's rules, keeps
 // balances, limits request weight per API key, and injects faults on request.
 //
+// The same port serves Binance's WebSocket market streams (market-streams.ts) on `upgrade`.
+//
 // Every Binance route goes through one wrapper, in this order: faults that hit before the venue
 // acts (latency; then 429, 5xx, hold-forever or connection reset), parameter parsing, the weight
 // limit, the SIGNED checks, catching the replay up to now, the handler, and the drop-after fault.
@@ -15,6 +17,7 @@ import { registerControlRoutes } from './control-routes.js';
 import { BinanceError, binanceErrors } from './errors.js';
 import { FaultControl, type FaultSpec } from './faults.js';
 import { MarketFeed } from './market-feed.js';
+import { MarketStreams } from './market-streams.js';
 import { loadMarketSource } from './market-source.js';
 import { Matcher } from './matcher.js';
 import { Params } from './params.js';
@@ -61,6 +64,10 @@ export interface VenueServer {
   faults: FaultControl;
   feed: MarketFeed;
   matcher: Matcher;
+  /** The WebSocket market streams (ws://host:port/ws, /stream). */
+  streams: MarketStreams;
+  /** Binance requests answered or refused so far, by "METHOD /path" (e.g. "GET /api/v3/depth"). */
+  requestCount(method: string, path: string): number;
   /** What the market is (files or simulation). */
   marketDescription: string;
   close(): Promise<void>;
@@ -76,6 +83,7 @@ export async function startVenueServer(options: VenueServerOptions = {}): Promis
   const feed = new MarketFeed({ batch: source.batch, markets: source.markets, clock, speed: options.speed ?? 1 });
   const faults = new FaultControl(options.faults ?? [], options.seed ?? 1);
   const matcher = new Matcher({ feed, clock, rejectOrder: () => faults.rejectOrder(), fillFraction: () => faults.fillFraction() });
+  const streams = new MarketStreams({ feed, faults, clock });
   const accounts = new Accounts();
   accounts.add(new Account(creds.apiKey, creds.secret, options.balances ?? DEFAULT_BALANCES, options.fees ?? DEFAULT_FEES));
   const weightPerMinute = options.weightPerMinute ?? DEFAULT_WEIGHT_PER_MINUTE;
@@ -86,6 +94,8 @@ export async function startVenueServer(options: VenueServerOptions = {}): Promis
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   const held = new Set<Socket>();
+  const requests = new Map<string, number>();
+  app.server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
 
   for (const route of binanceRoutes({ feed, matcher, weightPerMinute })) {
     app.route({
@@ -94,7 +104,7 @@ export async function startVenueServer(options: VenueServerOptions = {}): Promis
       handler: (req, reply) => handle(route, req, reply),
     });
   }
-  registerControlRoutes(app, { faults, feed, clock });
+  registerControlRoutes(app, { faults, feed, clock, streams });
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ code: -1000, msg: `No such endpoint: ${req.method} ${req.url.split('?')[0] ?? ''}` });
   });
@@ -108,6 +118,8 @@ export async function startVenueServer(options: VenueServerOptions = {}): Promis
   async function handle(route: RouteDef, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const method = req.method;
     const path = route.path;
+    const key = `${method} ${path}`;
+    requests.set(key, (requests.get(key) ?? 0) + 1);
     const delay = faults.latencyMs(method, path);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const injected = faults.requestFault(method, path);
@@ -183,6 +195,7 @@ export async function startVenueServer(options: VenueServerOptions = {}): Promis
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   } catch (err) {
     clearInterval(timer);
+    streams.close();
     await app.close();
     throw err;
   }
@@ -199,10 +212,13 @@ export async function startVenueServer(options: VenueServerOptions = {}): Promis
     faults,
     feed,
     matcher,
+    streams,
+    requestCount: (method, path) => requests.get(`${method.toUpperCase()} ${path}`) ?? 0,
     marketDescription: source.description,
     close: () => {
       closed ??= (async () => {
         clearInterval(timer);
+        streams.close();
         for (const s of held) s.destroy();
         await closeQuietly(app);
       })();

@@ -1,9 +1,15 @@
 // A venue through ccxt (unmodified): market metadata, orders by client id, balances, open orders and
 // our fills. ccxt's error classes are mapped to the four kinds the runner acts on (venue.ts), and
 // every call first takes its cost from the venue's rate budget.
+//
+// Books come from REST (one fetchOrderBook per fetchBook) unless `streams: true`: then a background
+// loop per symbol keeps ccxt.pro's watchOrderBook book current (the ccxt.pro class of the same
+// exchange id, created on the first fetchBook, same config), and fetchBook reads its top levels
+// without a request. While the stream is down (connecting, resyncing, cut, or silent for `staleMs`)
+// fetchBook falls back to REST; the loop retries with exponential backoff until close().
 import ccxt, { type Exchange, type Market, type Order, type Trade } from 'ccxt';
 import { RateBudget, type RequestClass } from './rate-budget.js';
-import { VenueError, type VenueAdapter, type VenueBalance, type VenueBook, type VenueFill, type VenueMarketInfo, type VenueOrder, type VenueOrderRequest, type VenueOrderStatus } from './venue.js';
+import { VenueError, type VenueAdapter, type VenueBalance, type VenueBook, type VenueFill, type VenueMarketInfo, type VenueOrder, type VenueOrderRequest, type VenueOrderStatus, type VenueSide } from './venue.js';
 
 /** Maps a ccxt error to what the runner may do about it. Subclasses are tested before their parents. */
 export function classifyCcxtError(err: unknown): VenueError['kind'] {
@@ -31,9 +37,73 @@ export interface CcxtVenueOptions {
   weights?: Partial<Record<'order' | 'cancel' | 'fetchOrder' | 'openOrders' | 'balance' | 'myTrades' | 'book', number>>;
   /** How long to wait for budget before failing a call as retryable (ms). */
   maxBudgetWaitMs?: number;
+  /** Books (and onTrades) from ccxt.pro's watch* streams where the exchange has them (default false: REST). */
+  streams?: boolean;
+  stream?: StreamTuning;
+}
+
+export interface StreamTuning {
+  /** A streamed book older than this is not served; REST is (default 5000 ms). */
+  staleMs?: number;
+  /** Backoff after a stream error: first wait and cap (default 250 ms, 5000 ms). */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Request weight of the REST snapshot ccxt.pro takes on each (re)subscription, taken from the budget afterwards (default 50: Binance, limit 1000). */
+  snapshotWeight?: number;
+}
+
+export interface StreamState {
+  /** The streamed book is being served. */
+  live: boolean;
+  /** Book updates received. */
+  updates: number;
+  /** Times the stream failed and was retried. */
+  errors: number;
+  lastError: string | undefined;
+}
+
+export interface VenuePublicTrade {
+  id: string;
+  price: number;
+  qty: number;
+  /** The aggressor's side. */
+  side: VenueSide;
+  timeMs: number;
+}
+
+/** ccxt.pro's order book: sorted sides, mutated in place as the stream updates it. */
+interface LiveBook {
+  bids: ArrayLike<ArrayLike<number | undefined>>;
+  asks: ArrayLike<ArrayLike<number | undefined>>;
+  timestamp?: number;
+}
+
+interface WatchClient {
+  has: Record<string, unknown>;
+  watchOrderBook(symbol: string, limit?: number): Promise<LiveBook>;
+  watchTrades(symbol: string): Promise<Trade[]>;
+  close(): Promise<void>;
+}
+
+interface BookStream extends StreamState {
+  book: LiveBook | undefined;
+  lastUpdateMs: number;
 }
 
 const defaultWeights = { order: 1, cancel: 1, fetchOrder: 4, openOrders: 6, balance: 20, myTrades: 20, book: 5 };
+
+function topOf(book: LiveBook, depth: number): VenueBook {
+  const side = (levels: LiveBook['bids']): Array<[number, number]> => {
+    const out: Array<[number, number]> = [];
+    const n = Math.min(depth, levels.length);
+    for (let i = 0; i < n; i++) {
+      const l = levels[i];
+      if (l) out.push([Number(l[0]), Number(l[1])]);
+    }
+    return out;
+  };
+  return { bids: side(book.bids), asks: side(book.asks), timeMs: book.timestamp ?? Date.now() };
+}
 
 function statusOf(o: Order): VenueOrderStatus {
   switch (o.status) {
@@ -58,6 +128,15 @@ export class CcxtVenue implements VenueAdapter {
   private readonly client: Exchange;
   private readonly weights: typeof defaultWeights;
   private readonly maxWaitMs: number;
+  private readonly options: CcxtVenueOptions;
+  private readonly streams: boolean;
+  private readonly tuning: Required<StreamTuning>;
+  /** ccxt.pro client: undefined until the first streamed call, null when ccxt.pro lacks the exchange. */
+  private pro: WatchClient | null | undefined;
+  private readonly bookStreams = new Map<string, BookStream>();
+  private readonly loops = new Set<Promise<void>>();
+  private readonly sleepers = new Set<() => void>();
+  private closing = false;
 
   constructor(options: CcxtVenueOptions) {
     const ctor = (ccxt as unknown as Record<string, new (config: Record<string, unknown>) => Exchange>)[options.exchange];
@@ -68,6 +147,9 @@ export class CcxtVenue implements VenueAdapter {
     if (this.budget.available() * 0.8 < 20) throw new VenueError('fatal', `the request budget of ${options.exchange} is too small for its heaviest call (weight 20)`, options.exchange, 'RateBudget');
     this.weights = { ...defaultWeights, ...options.weights };
     this.maxWaitMs = options.maxBudgetWaitMs ?? 2000;
+    this.options = options;
+    this.streams = options.streams === true;
+    this.tuning = { staleMs: 5000, retryMinMs: 250, retryMaxMs: 5000, snapshotWeight: 50, ...options.stream };
   }
 
   /** Runs one ccxt call within the budget, translating its errors. */
@@ -109,6 +191,118 @@ export class CcxtVenue implements VenueAdapter {
   }
 
   async fetchBook(symbol: string, depth: number): Promise<VenueBook> {
+    if (this.streams && !this.closing) {
+      const s = this.bookStream(symbol);
+      if (s?.live && s.book && Date.now() - s.lastUpdateMs <= this.tuning.staleMs) return topOf(s.book, depth);
+    }
+    return this.restBook(symbol, depth);
+  }
+
+  /** The book stream's state, or undefined when books come from REST (streams off, not started, or unsupported). */
+  streamState(symbol: string): StreamState | undefined {
+    const s = this.bookStreams.get(symbol);
+    return s ? { live: s.live, updates: s.updates, errors: s.errors, lastError: s.lastError } : undefined;
+  }
+
+  /**
+   * Public trades of `symbol` as the venue streams them (needs `streams: true` and an exchange with
+   * watchTrades; otherwise throws fatal). `onTrades` gets each batch of new trades; the returned
+   * function stops the loop (at its next trade, or at close()).
+   */
+  onTrades(symbol: string, onTrades: (trades: VenuePublicTrade[]) => void): () => void {
+    const pro = this.streams ? this.proClient() : null;
+    if (!pro || pro.has.watchTrades !== true) throw new VenueError('fatal', `${this.name}: no trade stream (streams: ${this.streams})`, this.name, 'NotSupported');
+    let stopped = false;
+    this.loop(
+      () => stopped,
+      async () => {
+        const trades = await pro.watchTrades(symbol);
+        if (stopped) return;
+        onTrades(
+          trades.map((t) => ({ id: String(t.id), price: Number(t.price), qty: Number(t.amount), side: t.side === 'sell' ? 'sell' : 'buy', timeMs: t.timestamp ?? Date.now() })),
+        );
+      },
+      () => {},
+    );
+    return () => {
+      stopped = true;
+    };
+  }
+
+  private proClient(): WatchClient | null {
+    if (this.pro === undefined) {
+      const pro = (ccxt as unknown as { pro?: Record<string, new (config: Record<string, unknown>) => WatchClient> }).pro;
+      const ctor = pro?.[this.options.exchange];
+      this.pro = typeof ctor === 'function' ? new ctor({ enableRateLimit: false, ...this.options.config }) : null;
+    }
+    return this.pro;
+  }
+
+  /** Starts the symbol's book loop on first use; undefined when the exchange cannot stream books. */
+  private bookStream(symbol: string): BookStream | undefined {
+    const existing = this.bookStreams.get(symbol);
+    if (existing) return existing;
+    const pro = this.proClient();
+    if (!pro || pro.has.watchOrderBook !== true) return undefined;
+    const s: BookStream = { book: undefined, live: false, updates: 0, errors: 0, lastError: undefined, lastUpdateMs: 0 };
+    this.bookStreams.set(symbol, s);
+    this.loop(
+      () => false,
+      async () => {
+        const book = await pro.watchOrderBook(symbol);
+        if (!s.live) {
+          // ccxt.pro (re)subscribed and took a REST snapshot outside our budget: account for it.
+          this.budget.tryTake('query', this.tuning.snapshotWeight);
+        }
+        s.book = book;
+        s.live = true;
+        s.updates++;
+        s.lastUpdateMs = Date.now();
+      },
+      (err) => {
+        s.live = false;
+        s.errors++;
+        s.lastError = `${(err as Error)?.constructor?.name ?? 'Error'}: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+      },
+    );
+    return s;
+  }
+
+  /** Runs `step` until `stopped()` or close(); after a failure, `onError` and a backoff. */
+  private loop(stopped: () => boolean, step: () => Promise<void>, onError: (err: unknown) => void): void {
+    const run = async (): Promise<void> => {
+      let backoff = this.tuning.retryMinMs;
+      while (!this.closing && !stopped()) {
+        try {
+          await step();
+          backoff = this.tuning.retryMinMs;
+        } catch (err) {
+          if (this.closing) break;
+          onError(err);
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, this.tuning.retryMaxMs);
+        }
+      }
+    };
+    const p = run();
+    this.loops.add(p);
+    void p.finally(() => this.loops.delete(p));
+  }
+
+  /** A wait that close() cuts short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
+  private async restBook(symbol: string, depth: number): Promise<VenueBook> {
     const b = await this.call('query', this.weights.book, `order book ${symbol}`, () => this.client.fetchOrderBook(symbol, depth));
     const level = (l: unknown): [number, number] => {
       const [p, q] = l as [number, number];
@@ -196,6 +390,12 @@ export class CcxtVenue implements VenueAdapter {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    for (const s of this.bookStreams.values()) s.live = false;
+    // Closing the ccxt.pro client closes its sockets and rejects the pending watch calls.
+    if (this.pro) await this.pro.close().catch(() => undefined);
+    for (const wake of [...this.sleepers]) wake();
+    await Promise.allSettled([...this.loops]);
     await this.client.close?.();
   }
 }

@@ -2,6 +2,7 @@
 // suite runs without ../shared/data): markets, public data, the order life cycle, fills, balances.
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackBinanceOptions } from '../../venue/ccxt-options.js';
 import type { VenueServer } from '../../venue/server.js';
 import { client, startVenue } from './helpers.js';
 
@@ -21,6 +22,16 @@ describe('ccxt binance against the venue (simulated market)', () => {
     const defaults = new ccxt.binance().urls as { api: Record<string, string> };
     const api = (ex.urls as { api: Record<string, string> }).api;
     for (const name of Object.keys(defaults.api)) expect(api[name], name).toMatch(new RegExp(`^${venue.url}/`));
+    // ccxt.pro's binance reads urls.api.ws: every stream URL, nested ones too, points at the venue.
+    const wsDefaults = (new ccxt.pro.binance().urls as unknown as { api: { ws: Record<string, unknown> } }).api.ws;
+    const ws = (new ccxt.pro.binance(loopbackBinanceOptions(venue.url, venue.apiKey, venue.secret)).urls as unknown as { api: { ws: Record<string, unknown> } }).api.ws;
+    const wsBase = venue.url.replace(/^http/, 'ws');
+    const leaves = (o: Record<string, unknown>, prefix = ''): Array<[string, unknown]> =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? leaves(v as Record<string, unknown>, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]]));
+    const wsUrls = new Map(leaves(ws));
+    expect(leaves(wsDefaults).length).toBeGreaterThan(5);
+    for (const [name] of leaves(wsDefaults)) expect(wsUrls.get(name), name).toMatch(new RegExp(`^${wsBase}/`));
+    expect(wsUrls.get('spot')).toBe(`${wsBase}/ws`);
   });
 
   it('loads only the spot market, with Binance precision and limits', () => {
