@@ -20,6 +20,7 @@ interface TradeOptions {
   policy: string;
   weight: string;
   credit?: string[];
+  streams?: boolean;
 }
 
 export function registerTrade(program: Command): void {
@@ -35,6 +36,7 @@ export function registerTrade(program: Command): void {
     .option('--duration <s>', 'stop after this many seconds (default: until Ctrl-C)')
     .option('--policy <cancel|adopt>', 'our orders found open at start', 'cancel')
     .option('--weight <n>', 'request weight per second the runner allows itself per venue, burst 2× (Binance allows 6000/min = 100/s)', '50')
+    .option('--streams', "books from ccxt's watchOrderBook streams (REST when a stream is down) instead of polling REST")
     .option('--credit <venue=limit>', 'credit limit at a venue, in the quote currency (repeatable): alert at 80 %, reduce-only at the limit', (v: string, acc: string[] = []) => [...acc, v])
     .action(async (file: string, opts: TradeOptions) => {
       process.exitCode = await trade(file, opts);
@@ -77,7 +79,7 @@ async function trade(file: string, opts: TradeOptions): Promise<number> {
     const budget = { capacity: rate * 2, refillPerSec: rate };
     // Paper: every venue of the plan is the loopback server, spoken to by ccxt's binance class.
     const config: Record<string, unknown> = opts.venueUrl ? { ...loopbackBinanceOptions(opts.venueUrl, creds.apiKey, creds.secret), timeout: 5_000 } : { apiKey: creds.apiKey, secret: creds.secret, timeout: 10_000 };
-    venues.set(name, new CcxtVenue({ exchange: opts.venueUrl ? 'binance' : name, config, budget }));
+    venues.set(name, new CcxtVenue({ exchange: opts.venueUrl ? 'binance' : name, config, budget, streams: opts.streams === true }));
   }
 
   let journal: SqliteJournal;

@@ -30,7 +30,7 @@ describe('quoin venue + quoin trade', () => {
         venue.on('exit', (code) => reject(new Error(`quoin venue exited ${code}:\n${out}`)));
       });
       expect(out).not.toContain('clitestsecret');
-      const args = [bin, 'trade', path.join(root, 'rulesets', 'pure-symmetric.quoin'), '--instance', 'cli-paper', '--journal', path.join(dir, 'j.db'), '--venue-url', url, '--duration', '3', '--interval', '200'];
+      const args = [bin, 'trade', path.join(root, 'rulesets', 'pure-symmetric.quoin'), '--instance', 'cli-paper', '--journal', path.join(dir, 'j.db'), '--venue-url', url, '--duration', '3', '--interval', '200', '--streams'];
       const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         const p = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
