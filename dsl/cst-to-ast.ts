@@ -100,7 +100,7 @@ export interface SyntaxFinding {
 }
 
 /** [left, right] binding powers of binary operators; right > left means left-associative. */
-const infixBp: Record<string, readonly [number, number]> = {
+export const infixBp: Record<string, readonly [number, number]> = {
   or: [1, 2],
   and: [3, 4],
   '<': [7, 8], '<=': [7, 8], '>': [7, 8], '>=': [7, 8], '==': [7, 8], '!=': [7, 8],
@@ -108,11 +108,11 @@ const infixBp: Record<string, readonly [number, number]> = {
   '*': [11, 12], '/': [11, 12],
   '^': [16, 15],
 };
-const prefixBp = { not: 5, minus: 13 } as const;
-const comparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
+export const prefixBp = { not: 5, minus: 13 } as const;
+export const comparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 /** First offset in [from, limit) that is not white space or a comment start (ranges begin at the operand). */
-function nextNonSpace(from: number, _limit: number, r: RangeMaker): number {
+export function nextNonSpace(from: number, _limit: number, r: RangeMaker): number {
   const text = r.text;
   let i = from;
   while (i < text.length) {
