@@ -7,7 +7,7 @@ import { CstToAst, RangeMaker } from './cst-to-ast.js';
 import { LineIndex } from './line-index.js';
 import { limits } from './limits.js';
 import { makeDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
-import { parser } from './parser.js';
+import { recoveringParser } from './parser.js';
 import * as T from './tokens.js';
 
 export interface ParseResult {
@@ -62,6 +62,7 @@ export function parse(source: string, file: string): ParseResult {
     return { ast, diagnostics: capped(diagnostics, file), tokens: lexed.tokens };
   }
   try {
+    const parser = recoveringParser();
     parser.lines = lines;
     parser.input = tokens;
     const cst = parser.file();

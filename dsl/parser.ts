@@ -613,5 +613,17 @@ function isUnitAfter(num: IToken, next: IToken, afterNext: IToken, lines: LineIn
   return next.tokenType === T.Percent || !notAfterUnit.has(afterNext.tokenType);
 }
 
-/** The one shared parser instance: chevrotain parsers are built once and fed new input. */
-export const parser = new QuoinParser();
+let shared: QuoinParser | undefined;
+
+/**
+ * The one shared parser instance (chevrotain parsers are built once and fed new input), built on
+ * first use: parse.ts only needs it for files with syntax errors (see ast-parser.ts), and building
+ * it costs ~15 ms, which every start of the CLI paid.
+ */
+export function recoveringParser(): QuoinParser {
+  shared ??= new QuoinParser();
+  return shared;
+}
+
+/** The same instance, for the editor's content assist. A bundle that never reads it (the CLI) leaves it out. */
+export const parser = /* @__PURE__ */ recoveringParser();
