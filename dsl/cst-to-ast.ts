@@ -1,5 +1,6 @@
 // CST → AST. Walks the concrete syntax tree chevrotain built and keeps only what later phases need,
-// with a source range on every node. Recovery may leave any child missing; each reader below
+// with a source range on every node. Files without syntax errors skip it (ast-parser.ts builds the
+// same AST directly); it reads the files with errors and reports the findings below. Recovery may leave any child missing; each reader below
 // tolerates that and yields an `error` expression in place of a missing value.
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';

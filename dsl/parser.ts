@@ -1,6 +1,8 @@
 // The Quoin grammar as a chevrotain CstParser. One instance is reused (`parser.input = tokens`).
 // Error recovery is on so the editor gets every syntax error of a file in one pass; the CST is then
-// turned into the AST by cst-to-ast.ts. docs/dsl.md holds the same grammar in EBNF.
+// turned into the AST by cst-to-ast.ts. parse.ts runs it only on files that ast-parser.ts (the same
+// grammar, building the AST directly, without recovery) gives up on: a grammar change goes into both.
+// docs/dsl.md holds the same grammar in EBNF.
 import { CstParser, type IOrAlt, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 import { LineIndex } from './line-index.js';
