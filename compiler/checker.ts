@@ -87,15 +87,27 @@ export function check(decls: Declarations, report: Reporter): Checked {
 
   /** Operands that must share a unit; a bare non-zero number next to a unit is a forgotten unit. */
   const combine = (parts: A.Expr[], scope: Scope, what: string, range: A.SourceRange): Ty => {
-    const typed = parts.map((p) => ({ p, t: typeOf(p, scope) }));
-    // bps count as a unit here too (5 bps + 0.5 is surely 0.5 bps), except for the factor 1 ± x.
-    const withUnit = (t: Ty): boolean => t.kind !== 'ratio' && t.kind !== 'count' && t.kind !== 'error' && t.kind !== 'bool';
-    const dimensional = typed.find(({ p, t }) => withUnit(t) && !isBareLiteral(p));
+    // Types in part order (parallel to `parts`); runs once per operator, so no object per part.
+    const types: Ty[] = [];
+    for (const p of parts) types.push(typeOf(p, scope));
+    // The first part with a unit, written as more than a bare number: bps count as a unit here too
+    // (5 bps + 0.5 is surely 0.5 bps), except for the factor 1 ± x.
+    let dimensional: Ty | undefined;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as A.Expr;
+      const t = types[i] as Ty;
+      if (hasUnit(t) && !isBareLiteral(p)) {
+        dimensional = t;
+        break;
+      }
+    }
     let acc: Ty | undefined;
-    for (const { p, t } of typed) {
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as A.Expr;
+      const t = types[i] as Ty;
       if (isZero(p)) continue;
-      if (dimensional && isBareLiteral(p) && !(dimensional.t.kind === 'bps' && p.value === 1)) {
-        report('Q3007', `give ${p.text} a unit: it is combined with ${describe(dimensional.t)}${unitExample(dimensional.t)}`, p.range);
+      if (dimensional && isBareLiteral(p) && !(dimensional.kind === 'bps' && p.value === 1)) {
+        report('Q3007', `give ${p.text} a unit: it is combined with ${describe(dimensional)}${unitExample(dimensional)}`, p.range);
         return T.error;
       }
       if (acc === undefined) {
@@ -109,7 +121,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
       }
       acc = r.type;
     }
-    return acc ?? typed[0]?.t ?? T.error;
+    return acc ?? types[0] ?? T.error;
   };
 
   const infer = (e: A.Expr, scope: Scope): Ty => {
@@ -398,14 +410,16 @@ export function check(decls: Declarations, report: Reporter): Checked {
   /** Positional then named arguments → one slot per parameter (extra slots for variadic min/max). */
   const bindArgs = (spec: BuiltinSpec, args: A.Arg[], range: A.SourceRange, nameRange: A.SourceRange): Array<A.Expr | undefined> | undefined => {
     const slots: Array<A.Expr | undefined> = spec.args.map(() => undefined);
-    const usage = `${spec.form === 'member' ? 'm.' : ''}${spec.name}(${spec.args.map((a) => a.name).join(', ')}${spec.variadic ? ', …' : ''})`;
+    // The usage text is only needed for a report.
+    const usage = (): string => `${spec.form === 'member' ? 'm.' : ''}${spec.name}(${spec.args.map((a) => a.name).join(', ')}${spec.variadic ? ', …' : ''})`;
     let seenNamed = false;
-    for (const [i, a] of args.entries()) {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as A.Arg;
       if (a.name) {
         seenNamed = true;
         const idx = spec.args.findIndex((p) => p.name === a.name?.name);
         if (idx < 0) {
-          report('Q2012', `${spec.name} has no argument called '${a.name.name}'; it takes ${usage}`, a.name.range);
+          report('Q2012', `${spec.name} has no argument called '${a.name.name}'; it takes ${usage()}`, a.name.range);
           return undefined;
         }
         if (slots[idx]) {
@@ -419,7 +433,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
           return undefined;
         }
         if (i >= spec.args.length && !spec.variadic) {
-          report('Q2012', `too many arguments: ${usage}`, a.range);
+          report('Q2012', `too many arguments: ${usage()}`, a.range);
           return undefined;
         }
         slots[i] = a.value;
@@ -427,7 +441,7 @@ export function check(decls: Declarations, report: Reporter): Checked {
     }
     const missing = spec.args.find((p, i) => !slots[i] && p.default === undefined);
     if (missing) {
-      report('Q2012', `missing argument '${missing.name}': ${usage}`, args.length > 0 ? range : nameRange);
+      report('Q2012', `missing argument '${missing.name}': ${usage()}`, args.length > 0 ? range : nameRange);
       return undefined;
     }
     return slots;
@@ -943,6 +957,17 @@ export function check(decls: Declarations, report: Reporter): Checked {
 
   // ---------- whole-program checks ----------
 
+  // Scenario overrides by param, in scenario order: one pass instead of one per integer param.
+  const overridesOf = new Map<string, Array<{ s: A.ScenarioDecl; value: number | boolean }>>();
+  if (integerUses.size > 0) {
+    for (const [s, overrides] of c.overrides) {
+      for (const o of overrides) {
+        const list = overridesOf.get(o.param);
+        if (list) list.push({ s, value: o.value });
+        else overridesOf.set(o.param, [{ s, value: o.value }]);
+      }
+    }
+  }
   for (const [name, range] of integerUses) {
     const facts = c.params.get(name);
     const decl = decls.params.get(name);
@@ -951,11 +976,9 @@ export function check(decls: Declarations, report: Reporter): Checked {
     if (isDimensionless(facts.type)) facts.type = T.count;
     const bad = [facts.value, facts.bounds?.lo, facts.bounds?.hi].some((v) => typeof v === 'number' && !Number.isInteger(v));
     if (bad) report('Q3011', `${name} is used as a count (line ${range.start.line}), so its value and bounds must be whole numbers`, decl.value.range);
-    for (const [s, overrides] of c.overrides) {
-      for (const o of overrides) {
-        if (o.param === name && typeof o.value === 'number' && !Number.isInteger(o.value)) {
-          report('Q3011', `${name} is a count, so scenario ${s.name.name} must set a whole number`, s.name.range);
-        }
+    for (const { s, value } of overridesOf.get(name) ?? []) {
+      if (typeof value === 'number' && !Number.isInteger(value)) {
+        report('Q3011', `${name} is a count, so scenario ${s.name.name} must set a whole number`, s.name.range);
       }
     }
   }
@@ -1004,6 +1027,11 @@ export function check(decls: Declarations, report: Reporter): Checked {
 }
 
 const emptyRange: A.SourceRange = { start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } };
+
+/** What `combine` counts as a unit: anything but plain numbers, counts, conditions and errors. */
+function hasUnit(t: Ty): boolean {
+  return t.kind !== 'ratio' && t.kind !== 'count' && t.kind !== 'error' && t.kind !== 'bool';
+}
 
 function unitExample(t: Ty): string {
   switch (t.kind) {

@@ -1,5 +1,6 @@
 // CST → AST. Walks the concrete syntax tree chevrotain built and keeps only what later phases need,
-// with a source range on every node. Recovery may leave any child missing; each reader below
+// with a source range on every node. Files without syntax errors skip it (ast-parser.ts builds the
+// same AST directly); it reads the files with errors and reports the findings below. Recovery may leave any child missing; each reader below
 // tolerates that and yields an `error` expression in place of a missing value.
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
@@ -100,7 +101,7 @@ export interface SyntaxFinding {
 }
 
 /** [left, right] binding powers of binary operators; right > left means left-associative. */
-const infixBp: Record<string, readonly [number, number]> = {
+export const infixBp: Record<string, readonly [number, number]> = {
   or: [1, 2],
   and: [3, 4],
   '<': [7, 8], '<=': [7, 8], '>': [7, 8], '>=': [7, 8], '==': [7, 8], '!=': [7, 8],
@@ -108,11 +109,11 @@ const infixBp: Record<string, readonly [number, number]> = {
   '*': [11, 12], '/': [11, 12],
   '^': [16, 15],
 };
-const prefixBp = { not: 5, minus: 13 } as const;
-const comparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
+export const prefixBp = { not: 5, minus: 13 } as const;
+export const comparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 /** First offset in [from, limit) that is not white space or a comment start (ranges begin at the operand). */
-function nextNonSpace(from: number, _limit: number, r: RangeMaker): number {
+export function nextNonSpace(from: number, _limit: number, r: RangeMaker): number {
   const text = r.text;
   let i = from;
   while (i < text.length) {

@@ -2,11 +2,12 @@
 // and never an exception, whatever bytes come in.
 import { EOF, Lexer, type ILexingError, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import type { StrategyAst, SourceRange } from './ast.js';
+import { astParser } from './ast-parser.js';
 import { CstToAst, RangeMaker } from './cst-to-ast.js';
 import { LineIndex } from './line-index.js';
 import { limits } from './limits.js';
 import { makeDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
-import { parser } from './parser.js';
+import { recoveringParser } from './parser.js';
 import * as T from './tokens.js';
 
 export interface ParseResult {
@@ -53,8 +54,15 @@ export function parse(source: string, file: string): ParseResult {
   const fileRange = lines.range(0, source.length);
   const eofRange = lines.range(source.length, source.length);
   const ranges = new RangeMaker(lines, eofRange);
-  let ast: StrategyAst | undefined;
+  // Most files have no syntax error: the AST-building parser reads those without a CST. It gives
+  // up on anything the recovering parser and cst-to-ast.ts would report, and then they run.
+  let ast = astParser.parseFile(tokens, lines, ranges);
+  if (ast) {
+    ast.range = fileRange;
+    return { ast, diagnostics: capped(diagnostics, file), tokens: lexed.tokens };
+  }
   try {
+    const parser = recoveringParser();
     parser.lines = lines;
     parser.input = tokens;
     const cst = parser.file();

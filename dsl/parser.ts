@@ -1,6 +1,8 @@
 // The Quoin grammar as a chevrotain CstParser. One instance is reused (`parser.input = tokens`).
 // Error recovery is on so the editor gets every syntax error of a file in one pass; the CST is then
-// turned into the AST by cst-to-ast.ts. docs/dsl.md holds the same grammar in EBNF.
+// turned into the AST by cst-to-ast.ts. parse.ts runs it only on files that ast-parser.ts (the same
+// grammar, building the AST directly, without recovery) gives up on: a grammar change goes into both.
+// docs/dsl.md holds the same grammar in EBNF.
 import { CstParser, type IOrAlt, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 import { LineIndex } from './line-index.js';
@@ -613,5 +615,17 @@ function isUnitAfter(num: IToken, next: IToken, afterNext: IToken, lines: LineIn
   return next.tokenType === T.Percent || !notAfterUnit.has(afterNext.tokenType);
 }
 
-/** The one shared parser instance: chevrotain parsers are built once and fed new input. */
-export const parser = new QuoinParser();
+let shared: QuoinParser | undefined;
+
+/**
+ * The one shared parser instance (chevrotain parsers are built once and fed new input), built on
+ * first use: parse.ts only needs it for files with syntax errors (see ast-parser.ts), and building
+ * it costs ~15 ms, which every start of the CLI paid.
+ */
+export function recoveringParser(): QuoinParser {
+  shared ??= new QuoinParser();
+  return shared;
+}
+
+/** The same instance, for the editor's content assist. A bundle that never reads it (the CLI) leaves it out. */
+export const parser = /* @__PURE__ */ recoveringParser();
