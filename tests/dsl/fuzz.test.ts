@@ -20,6 +20,7 @@ import { compile, type CompileResult } from '../../compiler/program.js';
 import { builtins } from '../../compiler/builtins.js';
 import { allTokens } from '../../dsl/tokens.js';
 import { limits } from '../../dsl/limits.js';
+import { parse } from '../../dsl/parse.js';
 import { validateDiagnostic, validatePlan, type Diagnostic } from '../../schemas/index.js';
 import { generateRuleset } from '../../bench/generate-ruleset.js';
 import { strategy, templates } from '../helpers.js';
@@ -143,8 +144,19 @@ function compileChecked(kind: string, source: string): CompileResult {
   return result;
 }
 
+/** The AST-building parser (most files) and the recovering one (files with errors) must agree wherever both read. */
+function parsersDisagree(source: string): string | undefined {
+  const fast = parse(source, FILE);
+  const slow = parse(source, FILE, { parser: 'recovering' });
+  if (JSON.stringify(fast.ast) !== JSON.stringify(slow.ast)) return 'the AST-building parser and the recovering parser build different ASTs';
+  if (JSON.stringify(fast.diagnostics) !== JSON.stringify(slow.diagnostics)) return 'the AST-building parser and the recovering parser report different diagnostics';
+  return undefined;
+}
+
 function verify(kind: string, source: string): void {
   const problems = problemsOf(source, compileChecked(kind, source));
+  const disagreement = parsersDisagree(source);
+  if (disagreement) problems.push(disagreement);
   if (problems.length > 0) throw new Error(`${problems.length} problem(s):\n  ${problems.slice(0, 10).join('\n  ')}`);
 }
 

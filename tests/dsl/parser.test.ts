@@ -135,3 +135,19 @@ function printed(expr: string): string {
   if (item?.kind !== 'signal') throw new Error('no signal');
   return printExpr(item.value);
 }
+
+describe('the two parsers', () => {
+  it('build the same AST for every template and generated rule sets of every size, and the fast one reads them all', async () => {
+    const { parse } = await import('../../dsl/parse.js');
+    const { generateRuleset } = await import('../../bench/generate-ruleset.js');
+    const { templates } = await import('../helpers.js');
+    const sources = [...templates().map((t) => t.source), ...[1, 10, 50, 200, 1000, 5000].map(generateRuleset)];
+    for (const source of sources) {
+      const fast = parse(source, 'x.quoin');
+      const slow = parse(source, 'x.quoin', { parser: 'recovering' });
+      expect(fast.ast).toBeDefined();
+      expect(JSON.stringify(fast.ast)).toBe(JSON.stringify(slow.ast));
+      expect(fast.diagnostics).toEqual(slow.diagnostics);
+    }
+  });
+});
