@@ -12,7 +12,7 @@ const q = (sorted: number[], p: number): number => sorted[Math.min(sorted.length
 export async function benchVenue(ctx: BenchContext): Promise<void> {
   // The simulated market: the figure is about the client path, not the data.
   const server = await startVenueServer({ weightPerMinute: 1_000_000 });
-  const venue = new CcxtVenue({ exchange: 'binance', config: { ...loopbackBinanceOptions(server.url, server.apiKey, server.secret), timeout: 5000 }, budget: { capacity: 1e9, refillPerSec: 1e9 } });
+  const venue = await CcxtVenue.create({ exchange: 'binance', config: { ...loopbackBinanceOptions(server.url, server.apiKey, server.secret), timeout: 5000 }, budget: { capacity: 1e9, refillPerSec: 1e9 } });
   try {
     await venue.loadMarkets(['BTC/USDT']);
     const book = await venue.fetchBook('BTC/USDT', 5);
@@ -53,7 +53,7 @@ export async function benchVenue(ctx: BenchContext): Promise<void> {
 
     // Through the runner's own budget of 10 requests/s (burst 25, a fifth kept for cancels): the
     // place+cancel pairs it sustains over 5 s, never meeting a 429.
-    const budgeted = new CcxtVenue({ exchange: 'binance', config: { ...loopbackBinanceOptions(server.url, server.apiKey, server.secret), timeout: 5000 }, budget: { capacity: 25, refillPerSec: 10 }, maxBudgetWaitMs: 10_000 });
+    const budgeted = await CcxtVenue.create({ exchange: 'binance', config: { ...loopbackBinanceOptions(server.url, server.apiKey, server.secret), timeout: 5000 }, budget: { capacity: 25, refillPerSec: 10 }, maxBudgetWaitMs: 10_000 });
     await budgeted.loadMarkets(['BTC/USDT']).catch(() => undefined);
     const b0 = performance.now();
     let placed = 0;

@@ -79,7 +79,7 @@ async function trade(file: string, opts: TradeOptions): Promise<number> {
     const budget = { capacity: rate * 2, refillPerSec: rate };
     // Paper: every venue of the plan is the loopback server, spoken to by ccxt's binance class.
     const config: Record<string, unknown> = opts.venueUrl ? { ...loopbackBinanceOptions(opts.venueUrl, creds.apiKey, creds.secret), timeout: 5_000 } : { apiKey: creds.apiKey, secret: creds.secret, timeout: 10_000 };
-    venues.set(name, new CcxtVenue({ exchange: opts.venueUrl ? 'binance' : name, config, budget, streams: opts.streams === true }));
+    venues.set(name, await CcxtVenue.create({ exchange: opts.venueUrl ? 'binance' : name, config, budget, streams: opts.streams === true }));
   }
 
   let journal: SqliteJournal;

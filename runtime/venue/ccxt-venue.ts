@@ -7,13 +7,28 @@
 // exchange id, created on the first fetchBook, same config), and fetchBook reads its top levels
 // without a request. While the stream is down (connecting, resyncing, cut, or silent for `staleMs`)
 // fetchBook falls back to REST; the loop retries with exponential backoff until close().
-import ccxt, { type Exchange, type Market, type Order, type Trade } from 'ccxt';
+import type { Exchange, Market, Order, Trade } from 'ccxt';
 import { RateBudget, type RequestClass } from './rate-budget.js';
 import { VenueError, type VenueAdapter, type VenueBalance, type VenueBook, type VenueFill, type VenueMarketInfo, type VenueOrder, type VenueOrderRequest, type VenueOrderStatus, type VenueSide } from './venue.js';
 
+// ccxt takes ~400 ms to load: it is imported on first use (CcxtVenue.create), so `quoin` commands
+// that never talk to a venue do not pay for it at every start.
+type CcxtModule = Record<string, unknown> & { pro?: Record<string, unknown> };
+let ccxt: CcxtModule | undefined;
+
+export async function loadCcxt(): Promise<CcxtModule> {
+  ccxt ??= (await import('ccxt')).default as unknown as CcxtModule;
+  return ccxt;
+}
+
+function ccxtModule(): CcxtModule {
+  if (!ccxt) throw new Error('ccxt is not loaded: make venues with CcxtVenue.create() (or await loadCcxt() first)');
+  return ccxt;
+}
+
 /** Maps a ccxt error to what the runner may do about it. Subclasses are tested before their parents. */
 export function classifyCcxtError(err: unknown): VenueError['kind'] {
-  const e = ccxt as unknown as Record<string, new (...a: unknown[]) => Error>;
+  const e = ccxtModule() as unknown as Record<string, new (...a: unknown[]) => Error>;
   const is = (name: string): boolean => typeof e[name] === 'function' && err instanceof e[name]!;
   if (is('OrderNotFound')) return 'unknown_order';
   if (is('InvalidNonce')) return 'retryable'; // clock skew: resync and retry
@@ -138,8 +153,14 @@ export class CcxtVenue implements VenueAdapter {
   private readonly sleepers = new Set<() => void>();
   private closing = false;
 
+  /** Loads ccxt (once per process) and makes the venue. */
+  static async create(options: CcxtVenueOptions): Promise<CcxtVenue> {
+    await loadCcxt();
+    return new CcxtVenue(options);
+  }
+
   constructor(options: CcxtVenueOptions) {
-    const ctor = (ccxt as unknown as Record<string, new (config: Record<string, unknown>) => Exchange>)[options.exchange];
+    const ctor = (ccxtModule() as unknown as Record<string, new (config: Record<string, unknown>) => Exchange>)[options.exchange];
     if (typeof ctor !== 'function') throw new VenueError('fatal', `ccxt has no exchange '${options.exchange}'`, options.exchange, 'NotSupported');
     this.client = new ctor({ enableRateLimit: false, ...options.config });
     this.name = options.exchange;
@@ -231,7 +252,7 @@ export class CcxtVenue implements VenueAdapter {
 
   private proClient(): WatchClient | null {
     if (this.pro === undefined) {
-      const pro = (ccxt as unknown as { pro?: Record<string, new (config: Record<string, unknown>) => WatchClient> }).pro;
+      const pro = (ccxtModule() as unknown as { pro?: Record<string, new (config: Record<string, unknown>) => WatchClient> }).pro;
       const ctor = pro?.[this.options.exchange];
       this.pro = typeof ctor === 'function' ? new ctor({ enableRateLimit: false, ...this.options.config }) : null;
     }

@@ -11,7 +11,10 @@ import { compile } from '../../compiler/program.js';
 import { recover } from '../../runtime/live/journal.js';
 import { LiveRunner } from '../../runtime/live/runner.js';
 import { SqliteJournal } from '../../runtime/live/sqlite-journal.js';
-import { CcxtVenue } from '../../runtime/venue/ccxt-venue.js';
+import { CcxtVenue, loadCcxt } from '../../runtime/venue/ccxt-venue.js';
+
+// Venues are made synchronously in these tests: load ccxt once up front.
+await loadCcxt();
 import { isOurs } from '../../runtime/venue/client-ids.js';
 import { loopbackBinanceOptions } from '../../venue/ccxt-options.js';
 import { startVenueServer, type VenueServer } from '../../venue/server.js';
@@ -25,9 +28,8 @@ const data = existsSync(btc) ? [btc] : undefined;
 const source = readFileSync(path.join(rulesetsDir, 'pure-symmetric.quoin'), 'utf8').replace(/half_spread\s*=\s*[0-9.]+ bps/, 'half_spread  = 1 bps');
 const plan = compile(source, { file: 'tight.quoin' }).plan!;
 
-function adapter(server: VenueServer, name = 'binance'): CcxtVenue {
+function adapter(server: VenueServer): CcxtVenue {
   return new CcxtVenue({ exchange: 'binance', config: { ...loopbackBinanceOptions(server.url, server.apiKey, server.secret), timeout: 1500 }, budget: { capacity: 200, refillPerSec: 100 } });
-  void name;
 }
 
 async function venueState(server: VenueServer, symbol = 'BTC/USDT'): Promise<{ open: string[]; base: number }> {

@@ -6,7 +6,10 @@ import path from 'node:path';
 import ccxt from 'ccxt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { CcxtVenue } from '../../runtime/venue/ccxt-venue.js';
+import { CcxtVenue, loadCcxt } from '../../runtime/venue/ccxt-venue.js';
+
+// Venues are made synchronously in these tests: load ccxt once up front.
+await loadCcxt();
 import { loopbackBinanceOptions } from '../../venue/ccxt-options.js';
 import type { FaultSpec } from '../../venue/faults.js';
 import type { VenueServer } from '../../venue/server.js';
