@@ -845,6 +845,18 @@ export function check(decls: Declarations, report: Reporter): Checked {
         positiveLimit(rule.limit, 'a notional limit');
         break;
       }
+      case 'credit': {
+        // The venue is one the strategy's markets trade on; the limit is a notional (valued in the
+        // first market's quote currency, like loss limits).
+        const venues = [...new Set([...decls.markets.values()].map((m) => m.market.venue))];
+        if (!venues.includes(rule.venue.name)) {
+          const guess = venues.length > 0 ? closest(rule.venue.name, venues) : undefined;
+          report('Q2003', `no market of this strategy trades on venue '${rule.venue.name}'${guess ? `; did you mean ${guess}?` : ''}`, rule.venue.range, guess ? { suggestion: guess } : {});
+        }
+        expectType(rule.limit, typeOf(rule.limit, globalScope), [decls.primary?.types.notional ?? T.notional()], 'a credit limit');
+        positiveLimit(rule.limit, 'a credit limit');
+        break;
+      }
       case 'loss':
       case 'drawdown':
         expectType(rule.limit, typeOf(rule.limit, globalScope), [decls.primary?.types.notional ?? T.notional()], `a ${rule.kind} limit`);

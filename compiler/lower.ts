@@ -361,6 +361,10 @@ export function lower(ast: A.StrategyAst, decls: Declarations, c: Checked, file:
         if (rule.market) base.market = rule.market.name;
         withLimit(rule.limit);
         break;
+      case 'credit':
+        base.venue = rule.venue.name;
+        withLimit(rule.limit);
+        break;
       case 'loss':
         base.period = rule.period;
         withLimit(rule.limit);

@@ -423,6 +423,7 @@ export class AstParser extends EmbeddedActionsParser {
   private readonly riskEntryAlts: Alts<A.RiskRuleAst | undefined> = [
     { ALT: () => this.SUBRULE(this.positionLimit) },
     { ALT: () => this.SUBRULE(this.notionalLimit) },
+    { ALT: () => this.SUBRULE(this.creditLimit) },
     { ALT: () => this.SUBRULE(this.lossLimit) },
     { ALT: () => this.SUBRULE(this.drawdownLimit) },
     { ALT: () => this.SUBRULE(this.orderRateLimit) },
@@ -478,6 +479,17 @@ export class AstParser extends EmbeddedActionsParser {
     const action = this.SUBRULE8(this.actionClause);
     if (this.RECORDING_PHASE) return recording;
     return { kind: 'notional', ...m, limit, action, range: this.rangeFrom(start) };
+  });
+
+  private creditLimit = this.RULE('creditLimit', (): A.RiskRuleAst => {
+    const start = this.LA(1).startOffset;
+    this.CONSUME(T.Credit);
+    const venue = this.CONSUME(T.Identifier);
+    this.CONSUME9(T.LessEq);
+    const limit = this.SUBRULE9(this.expression);
+    const action = this.SUBRULE8(this.actionClause);
+    if (this.RECORDING_PHASE) return recording;
+    return { kind: 'credit', venue: this.ident(venue), limit, action, range: this.rangeFrom(start) };
   });
 
   private lossLimit = this.RULE('lossLimit', (): A.RiskRuleAst => {

@@ -118,6 +118,8 @@ export interface RiskAction {
 export type RiskRuleAst =
   | { kind: 'position'; market?: Ident; side: 'abs' | 'long' | 'short'; limit: Expr; action: RiskAction; range: SourceRange }
   | { kind: 'notional'; market?: Ident; limit: Expr; action: RiskAction; range: SourceRange }
+  /** Credit exposure held at a venue (balances + open orders), a runner-level limit (R8). */
+  | { kind: 'credit'; venue: Ident; limit: Expr; action: RiskAction; range: SourceRange }
   | { kind: 'loss'; period: 'daily' | 'total'; limit: Expr; action: RiskAction; range: SourceRange }
   | { kind: 'drawdown'; limit: Expr; action: RiskAction; range: SourceRange }
   | { kind: 'order_rate'; market?: Ident; limit: Expr; per: Expr; action: RiskAction; range: SourceRange }

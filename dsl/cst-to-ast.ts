@@ -290,7 +290,7 @@ export class CstToAst {
   private risk(n: CstNode): A.RiskBlock {
     const rules: A.RiskRuleAst[] = [];
     const ch = n.children;
-    const all = (['positionLimit', 'notionalLimit', 'lossLimit', 'drawdownLimit', 'orderRateLimit', 'priceBand', 'conditionRule'] as const)
+    const all = (['positionLimit', 'notionalLimit', 'creditLimit', 'lossLimit', 'drawdownLimit', 'orderRateLimit', 'priceBand', 'conditionRule'] as const)
       .flatMap((k) => nodes(ch, k))
       .sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
     for (const rn of all) {
@@ -309,6 +309,11 @@ export class CstToAst {
         case 'notionalLimit':
           rules.push({ kind: 'notional', ...m, limit: limit(), action, range });
           break;
+        case 'creditLimit': {
+          const venue = this.ident(token(c, 'venue'));
+          if (venue) rules.push({ kind: 'credit', venue, limit: limit(), action, range });
+          break;
+        }
         case 'lossLimit':
           rules.push({ kind: 'loss', period: (token(c, 'period')?.image ?? 'daily') as 'daily' | 'total', limit: limit(), action, range });
           break;

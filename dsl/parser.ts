@@ -249,6 +249,7 @@ export class QuoinParser extends CstParser {
   private readonly riskEntryAlts: Alts = [
     { ALT: () => this.SUBRULE(this.positionLimit) },
     { ALT: () => this.SUBRULE(this.notionalLimit) },
+    { ALT: () => this.SUBRULE(this.creditLimit) },
     { ALT: () => this.SUBRULE(this.lossLimit) },
     { ALT: () => this.SUBRULE(this.drawdownLimit) },
     { ALT: () => this.SUBRULE(this.orderRateLimit) },
@@ -298,6 +299,13 @@ export class QuoinParser extends CstParser {
   private notionalLimit = this.RULE('notionalLimit', () => {
     this.CONSUME(T.Notional);
     this.marketRef();
+    this.limitTail();
+  });
+
+  // credit VENUE <= X -> action
+  private creditLimit = this.RULE('creditLimit', () => {
+    this.CONSUME(T.Credit);
+    this.CONSUME(T.Identifier, { LABEL: 'venue' });
     this.limitTail();
   });
 

@@ -78,6 +78,7 @@ export const Long = softKeyword('long', 'Long');
 export const Short = softKeyword('short', 'Short');
 export const Position = softKeyword('position', 'Position');
 export const Notional = softKeyword('notional', 'Notional');
+export const Credit = softKeyword('credit', 'Credit');
 export const Loss = softKeyword('loss', 'Loss');
 export const Daily = softKeyword('daily', 'Daily');
 export const Total = softKeyword('total', 'Total');
@@ -175,7 +176,7 @@ export const reservedWords: TokenType[] = [
   Of, Per, Via, Toward, Pause, ReduceOnly, Halt, Reject, Throttle, CancelAll,
 ];
 export const contextualWords: TokenType[] = [
-  Fair, For, Hold, Step, Moved, Every, Ema, Abs, Long, Short, Position, Notional, Loss, Daily, Total,
+  Fair, For, Hold, Step, Moved, Every, Ema, Abs, Long, Short, Position, Notional, Credit, Loss, Daily, Total,
   Drawdown, Orders, Price, On, Ratio, Target, Taker, Maker, Its, Bounds, Rate, Slippage,
 ];
 const punctuation: TokenType[] = [

@@ -86,6 +86,8 @@ export class LiveRunner {
   private books: DenseL2Book[];
   private markets: Plan['markets'];
   private readonly credit = new Map<string, CreditState>();
+  /** Limits per venue: the plan's `credit` rules, overridden by RunnerOptions.credit. */
+  private readonly creditLimits: Record<string, VenueLimit & { action: string }> = {};
   private lastCreditMs = -Infinity;
   private info: VenueMarketInfo[] = [];
   private readonly byEngineId = new Map<number, LiveOrder>();
@@ -116,6 +118,13 @@ export class LiveRunner {
     this.dayStartMs = Math.floor(this.now() / dayMs) * dayMs;
     this.books = this.markets.map((m) => new DenseL2Book(m.tickSize));
     this.engine = new Engine(this.plan, { markets: this.books.map((book) => ({ book })), venueAcks: true, sink: (a) => this.pending.push(a) });
+    for (const r of this.plan.risk) {
+      if (r.kind !== 'credit' || !r.venue) continue;
+      const node = r.limit === undefined ? undefined : this.plan.nodes[r.limit];
+      const value = node?.op === 'const' && typeof node.value === 'number' ? node.value : node?.op === 'param' ? Number(this.plan.params.find((p) => p.name === node.param)?.value) : r.worstCase;
+      if (value !== undefined && value > 0) this.creditLimits[r.venue] = { limit: value, action: r.action };
+    }
+    for (const [venue, l] of Object.entries(options.credit?.limits ?? {})) this.creditLimits[venue] = { ...l, action: 'reduce_only' };
   }
 
   private tNs(): number {
@@ -260,7 +269,7 @@ export class LiveRunner {
         await this.failed(this.markets[m]!.venue, err);
       }
     }
-    if (this.options.credit && this.now() - this.lastCreditMs >= (this.options.credit.checkEveryMs ?? 10_000)) {
+    if (Object.keys(this.creditLimits).length > 0 && this.now() - this.lastCreditMs >= (this.options.credit?.checkEveryMs ?? 10_000)) {
       this.lastCreditMs = this.now();
       await this.checkCredit().catch((err: unknown) => this.log(`credit check: ${(err as Error).message}`));
     }
@@ -270,7 +279,7 @@ export class LiveRunner {
 
   /** Exposure per venue from its balances and our open orders, valued at the plan's mids. */
   private async checkCredit(): Promise<void> {
-    const limits = this.options.credit!.limits;
+    const limits = this.creditLimits;
     const marks: Record<string, number> = {};
     this.markets.forEach((m, i) => {
       marks[m.quote] = 1;
@@ -298,6 +307,9 @@ export class LiveRunner {
         const text = `credit ${e.venue}: ${before} → ${e.state} (exposure ${e.exposure.toFixed(2)} of limit ${e.limit}, ${(e.utilisation * 100).toFixed(1)}%)`;
         this.log(text);
         await this.journal({ kind: 'note', text });
+        // A plan rule whose action is halt (or cancel_all) stops quoting altogether at the limit.
+        const action = limits[e.venue]?.action;
+        if (e.state === 'reduce_only' && (action === 'halt' || action === 'cancel_all')) this.engine.kill(`credit limit at ${e.venue}`, this.tNs());
       }
     }
   }

@@ -46,7 +46,8 @@ const ALLOW: Verdict = { ok: true };
 
 // Rule kinds and actions as small integers: review runs at every message end, and string
 // compares on plan objects of several shapes cost more there than the rest of the review.
-const Kind = { position: 0, notional: 1, loss: 2, drawdown: 3, order_rate: 4, price_band: 5, condition: 6 } as const;
+// `credit` limits what is held at a venue; the live runner enforces them (the gate never sees balances).
+const Kind = { position: 0, notional: 1, loss: 2, drawdown: 3, order_rate: 4, price_band: 5, condition: 6, credit: 7 } as const;
 const Action = { reject: 0, throttle: 1, reduce_only: 2, halt: 3, cancel_all: 4 } as const;
 const SideLimit = { abs: 0, long: 1, short: 2 } as const;
 

@@ -443,12 +443,16 @@ export interface RiskRule {
    * Stable name used in logs and explanations, e.g. risk/0.
    */
   id: string;
-  kind: 'position' | 'notional' | 'loss' | 'drawdown' | 'order_rate' | 'price_band' | 'condition';
+  kind: 'position' | 'notional' | 'loss' | 'drawdown' | 'order_rate' | 'price_band' | 'condition' | 'credit';
   action: RiskAction;
   /**
    * Absent: the limit covers every market (position: every market of the limit's asset).
    */
   market?: string;
+  /**
+   * credit: the venue (as markets name it) whose held balances and open orders the limit caps.
+   */
+  venue?: string;
   asset?: string;
   side?: 'abs' | 'long' | 'short';
   period?: 'daily' | 'total';

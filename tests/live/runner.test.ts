@@ -284,3 +284,35 @@ describe('credit exposure per venue', () => {
     for (const p of prices) expect(Math.abs(p * 10 - Math.round(p * 10))).toBeLessThan(1e-6);
   });
 });
+
+describe('credit rules of the plan', () => {
+  const withCredit = (rule: string): typeof plan => {
+    const src = readFileSync(path.join(rulesetsDir, 'pure-symmetric.quoin'), 'utf8').replace('  risk {', `  risk {\n    ${rule}`);
+    const r = compile(src, { file: 'credit.quoin' });
+    if (!r.plan) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+    return r.plan;
+  };
+  const run = async (p: typeof plan): Promise<{ r: LiveRunner; v: FakeVenue }> => {
+    const v = new FakeVenue();
+    const r = new LiveRunner({ plan: p, instanceId: 'credit-plan', venues: new Map([['binance', v]]), journal: new MemoryJournal(() => v.clockMs), now: () => v.clockMs, sleep: async () => undefined });
+    await r.start();
+    await r.step();
+    await r.step();
+    return { r, v };
+  };
+
+  it('reduce_only at the plan\'s limit: nothing that adds exposure is sent', async () => {
+    const { r, v } = await run(withCredit('credit binance <= 1000000 USDT -> reduce_only'));
+    expect(r.snapshot().credit).toEqual({ binance: 'reduce_only' });
+    expect(r.snapshot().riskState).toBe('active');
+    expect(openAtVenue(v)).toEqual([]);
+  });
+
+  it('halt at the limit stops quoting; under it the plan quotes as usual', async () => {
+    const halted = await run(withCredit('credit binance <= 1000000 USDT -> halt'));
+    expect(halted.r.snapshot().riskState).toBe('halted');
+    const fine = await run(withCredit('credit binance <= 5000000 USDT -> halt'));
+    expect(fine.r.snapshot().credit).toEqual({ binance: 'ok' });
+    expect(openAtVenue(fine.v)).toHaveLength(2);
+  });
+});
