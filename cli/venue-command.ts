@@ -73,6 +73,7 @@ export function registerVenue(program: Command): void {
       }
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
       out(`quoin venue: Binance spot REST on ${venue.url}  (market: ${venue.marketDescription}; speed ${speed}×)`);
+      out(`streams: ${venue.url.replace(/^http/, 'ws')}/ws and ${venue.url.replace(/^http/, 'ws')}/stream?streams=… (depth@100ms, trade, aggTrade; ccxt.pro watchOrderBook/watchTrades)`);
       if (venue.credentialsFrom === 'environment') out('credentials: from QUOIN_VENUE_KEY / QUOIN_VENUE_SECRET');
       else out(`demo credentials (set QUOIN_VENUE_KEY / QUOIN_VENUE_SECRET to choose them):\n  apiKey ${venue.apiKey}\n  secret ${venue.secret}`);
       const shown = loopbackBinanceOptions(venue.url, venue.credentialsFrom === 'environment' ? '$QUOIN_VENUE_KEY' : venue.apiKey, venue.credentialsFrom === 'environment' ? '$QUOIN_VENUE_SECRET' : venue.secret);
