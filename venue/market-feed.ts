@@ -10,19 +10,14 @@ import { BookReplayer } from '../runtime/book/replay.js';
 import type { DenseL2Book } from '../runtime/book/dense-l2-book.js';
 import { EventFlag, EventKind, Side, type EventBatch, type SideValue } from '../runtime/events.js';
 import { clearBooks } from '../runtime/backtest/clear-books.js';
+import type { VenueMarketInfo } from '../runtime/venue/venue.js';
 
-export interface VenueMarket {
+/** A market as venue adapters describe it (runtime/venue/venue.ts), plus where the server keeps it. */
+export interface VenueMarket extends VenueMarketInfo {
   /** Index of the market in the batch. */
   index: number;
-  /** Unified symbol (BTC/USDT) and Binance's (BTCUSDT). */
-  symbol: string;
+  /** Binance's symbol (BTCUSDT); `symbol` is the unified one (BTC/USDT). */
   id: string;
-  base: string;
-  quote: string;
-  tickSize: number;
-  lotSize: number;
-  minQty: number;
-  minNotional: number;
 }
 
 export interface PublicTrade {

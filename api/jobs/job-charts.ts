@@ -3,6 +3,7 @@
 // job's stored result stays small (the full-resolution report is `quoin backtest --report`).
 import { attributionOverTime } from '../../runtime/backtest/attribution.js';
 import type { BacktestResult } from '../../runtime/backtest/backtest.js';
+import { drawdownSeries } from '../../runtime/backtest/metrics.js';
 
 export interface JobCharts {
   /** Event time of each point, Unix seconds (UTC). */
@@ -32,11 +33,7 @@ export function jobCharts(result: BacktestResult, dayEpochMs: number, maxPoints 
   const marks = result.marks;
   const attribution = attributionOverTime({ fills: result.fills, marks });
   // Drawdown needs every sample (a thinned series can miss the peak), so it is computed first.
-  let peak = -Infinity;
-  const drawdownAll = marks.map((m) => {
-    peak = Math.max(peak, m.pnl);
-    return m.pnl - peak;
-  });
+  const drawdownAll = drawdownSeries(marks.map((m) => m.pnl));
   const keep = thinIndices(marks.length, maxPoints);
   const pick = <T>(xs: readonly T[]): T[] => keep.map((i) => xs[i] as T);
   const kept = pick(marks);

@@ -267,6 +267,15 @@ export interface Drawdown {
   troughNs: number | null;
 }
 
+/** PnL minus its running peak at each sample (≤ 0); the run starts at 0 PnL, so the first peak is 0. */
+export function drawdownSeries(pnl: readonly number[]): number[] {
+  let peak = 0;
+  return pnl.map((x) => {
+    peak = Math.max(peak, x);
+    return x - peak;
+  });
+}
+
 /**
  * The largest fall from a running peak. The run starts at 0 PnL, so the first peak is 0 (at the
  * first sample); the % figure uses equity = capital + PnL, its peak starting at the capital.

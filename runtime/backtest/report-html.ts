@@ -7,6 +7,7 @@ import { attributionOverTime } from './attribution.js';
 import type { BacktestResult } from './backtest.js';
 import type { FullReport } from './summary.js';
 import { computeMarkouts } from './metrics-markouts.js';
+import { drawdownSeries } from './metrics.js';
 
 const require = createRequire(import.meta.url);
 
@@ -39,11 +40,7 @@ export function renderReport(ctx: ReportContext): string {
   const secs = (tNs: number): number => dayEpochMs / 1000 + tNs / 1e9;
   const x = marks.map((m) => secs(m.tNs));
   const attribution = attributionOverTime({ fills: result.fills, marks });
-  let peak = 0;
-  const drawdown = marks.map((m) => {
-    peak = Math.max(peak, m.pnl);
-    return m.pnl - peak;
-  });
+  const drawdown = drawdownSeries(marks.map((m) => m.pnl));
   const scenarios = [...new Set(['normal', ...result.plan.scenarios.map((s) => s.name)])];
   const markouts = computeMarkouts(result.fills, marks);
   const horizons = markouts.horizonsNs;

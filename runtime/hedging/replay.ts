@@ -4,7 +4,7 @@
 // so the book is never seen mid-message). Runs only over the span where both markets have data.
 import { BookReplayer } from '../book/replay.js';
 import type { EventBatch } from '../events.js';
-import { Hedger, type HedgeParams, type HedgeTotals } from './hedger.js';
+import { Hedger, type HedgeParams, type HedgeStepResult, type HedgeTotals } from './hedger.js';
 import { InventoryCursor, type InventoryPath } from './inventory.js';
 import { bookMid } from './walk-book.js';
 
@@ -57,6 +57,26 @@ export function emptyLedger(): HedgeLedger {
   return { tNs: [], valid: [], inventoryQty: [], inventoryMid: [], hedgeMid: [], ratio: [], exposureBefore: [], exposureAfter: [], hedgePosition: [], tradeQty: [], tradeNotional: [], unfilledQty: [], fee: [], spreadCost: [], unhedgedPnlStep: [], hedgePnlStep: [] };
 }
 
+/** Copies one step's result (an object the hedger reuses) into the ledger's columns. */
+export function appendStep(ledger: HedgeLedger, r: HedgeStepResult): void {
+  ledger.tNs.push(r.tNs);
+  ledger.valid.push(r.valid);
+  ledger.inventoryQty.push(r.inventoryQty);
+  ledger.inventoryMid.push(r.inventoryMid);
+  ledger.hedgeMid.push(r.hedgeMid);
+  ledger.ratio.push(r.ratio);
+  ledger.exposureBefore.push(r.exposureBefore);
+  ledger.exposureAfter.push(r.exposureAfter);
+  ledger.hedgePosition.push(r.hedgePosition);
+  ledger.tradeQty.push(r.tradeQty);
+  ledger.tradeNotional.push(r.tradeNotional);
+  ledger.unfilledQty.push(r.unfilledQty);
+  ledger.fee.push(r.fee);
+  ledger.spreadCost.push(r.spreadCost);
+  ledger.unhedgedPnlStep.push(r.unhedgedPnlStep);
+  ledger.hedgePnlStep.push(r.hedgePnlStep);
+}
+
 /** First and last row time of each market in the batch. */
 export function marketSpans(batch: EventBatch): Array<{ firstNs: number; lastNs: number }> {
   const spans = batch.markets.map(() => ({ firstNs: Infinity, lastNs: -Infinity }));
@@ -93,23 +113,7 @@ export function replayHedge(batch: EventBatch, options: HedgeReplayOptions): Hed
   const ledger = emptyLedger();
   let grid = Math.ceil(fromNs / stepNs) * stepNs;
   const step = (g: number): void => {
-    const r = hedger.step({ tNs: g, inventoryQty: cursor.at(g), inventoryMid: bookMid(invBook), hedgeBook });
-    ledger.tNs.push(r.tNs);
-    ledger.valid.push(r.valid);
-    ledger.inventoryQty.push(r.inventoryQty);
-    ledger.inventoryMid.push(r.inventoryMid);
-    ledger.hedgeMid.push(r.hedgeMid);
-    ledger.ratio.push(r.ratio);
-    ledger.exposureBefore.push(r.exposureBefore);
-    ledger.exposureAfter.push(r.exposureAfter);
-    ledger.hedgePosition.push(r.hedgePosition);
-    ledger.tradeQty.push(r.tradeQty);
-    ledger.tradeNotional.push(r.tradeNotional);
-    ledger.unfilledQty.push(r.unfilledQty);
-    ledger.fee.push(r.fee);
-    ledger.spreadCost.push(r.spreadCost);
-    ledger.unhedgedPnlStep.push(r.unhedgedPnlStep);
-    ledger.hedgePnlStep.push(r.hedgePnlStep);
+    appendStep(ledger, hedger.step({ tNs: g, inventoryQty: cursor.at(g), inventoryMid: bookMid(invBook), hedgeBook }));
   };
   const n = batch.length;
   const progressEvery = 1 << 16;

@@ -14,6 +14,7 @@
 import type { Plan } from '../../schemas/generated/plan.js';
 import { DenseL2Book } from '../book/dense-l2-book.js';
 import { Engine, type OrderAction } from '../engine.js';
+import { ceilTicks, floorTicks } from '../quote/build-quotes.js';
 import { Side } from '../events.js';
 import { venueExposures, type CreditState, type VenueLimit } from '../credit/venue-exposure.js';
 import { encodeClientId, isOurs } from '../venue/client-ids.js';
@@ -665,7 +666,7 @@ export class LiveRunner {
 }
 
 function roundToTick(price: number, tick: number, side: 'buy' | 'sell'): number {
-  const t = price / tick;
-  const n = side === 'buy' ? Math.floor(t + 1e-9) : Math.ceil(t - 1e-9);
-  return Number((n * tick).toFixed(12));
+  // Bids down, asks up, as the quote engine rounds.
+  const ticks = side === 'buy' ? floorTicks(price, tick) : ceilTicks(price, tick);
+  return Number((ticks * tick).toFixed(12));
 }

@@ -8,6 +8,7 @@ import { buildApp } from '../../api/server/app.js';
 import { describeTemplate } from '../../api/server/routes/templates.js';
 import { thinIndices, type JobCharts } from '../../api/jobs/job-charts.js';
 import { compile } from '../../compiler/program.js';
+import { drawdownSeries } from '../../runtime/backtest/metrics.js';
 import { rulesetsDir } from '../helpers.js';
 import { btcDay, sharedData, testService, waitForJob, type TestService } from './harness.js';
 
@@ -78,6 +79,10 @@ describe('approval queue and charts', () => {
     expect(c.markets.map((m) => m.alias)).toEqual(['m']);
     expect(c.markets[0]!.mid.filter((x) => x !== null).length).toBeGreaterThan(0);
     expect(c.scenario).toHaveLength(c.t.length);
+  });
+
+  it('measures drawdown from the start at 0 PnL, as the summary does', () => {
+    expect(drawdownSeries([-1, 2, 1, 3])).toEqual([-1, 0, -1, 0]);
   });
 
   it('thins evenly and keeps the first and the last sample', () => {

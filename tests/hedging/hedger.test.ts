@@ -4,7 +4,7 @@ import { DenseL2Book } from '../../runtime/book/dense-l2-book.js';
 import { Side } from '../../runtime/events.js';
 import { hedgeEffectiveness } from '../../runtime/hedging/effectiveness.js';
 import { Hedger, type HedgeParams } from '../../runtime/hedging/hedger.js';
-import { emptyLedger } from '../../runtime/hedging/replay.js';
+import { appendStep, emptyLedger } from '../../runtime/hedging/replay.js';
 import { walkBook } from '../../runtime/hedging/walk-book.js';
 
 /** A book around `mid` (price units, tick 0.1): `levels` levels of `qty` each side, 1 tick apart from a 1-tick spread. */
@@ -49,22 +49,7 @@ function simulate(params: HedgeParams, steps = 2000, seed = 7) {
     inv = Math.max(-5, Math.min(5, inv * 0.98 + rnd() * 0.8));
     const r = h.step({ tNs: k * 1e9, inventoryQty: inv, inventoryMid: a, hedgeBook: book(b, 3, 10) });
     results.push({ ...r });
-    ledger.tNs.push(r.tNs);
-    ledger.valid.push(r.valid);
-    ledger.inventoryQty.push(r.inventoryQty);
-    ledger.inventoryMid.push(r.inventoryMid);
-    ledger.hedgeMid.push(r.hedgeMid);
-    ledger.ratio.push(r.ratio);
-    ledger.exposureBefore.push(r.exposureBefore);
-    ledger.exposureAfter.push(r.exposureAfter);
-    ledger.hedgePosition.push(r.hedgePosition);
-    ledger.tradeQty.push(r.tradeQty);
-    ledger.tradeNotional.push(r.tradeNotional);
-    ledger.unfilledQty.push(r.unfilledQty);
-    ledger.fee.push(r.fee);
-    ledger.spreadCost.push(r.spreadCost);
-    ledger.unhedgedPnlStep.push(r.unhedgedPnlStep);
-    ledger.hedgePnlStep.push(r.hedgePnlStep);
+    appendStep(ledger, r);
   }
   return { h, results, ledger };
 }
