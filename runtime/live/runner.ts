@@ -33,6 +33,12 @@ export interface RunnerOptions {
   startupPolicy?: 'cancel' | 'adopt';
   /** Attempts for a request whose failure may be retried (default 4), and the first backoff (ms). */
   retries?: number;
+  /**
+   * Attempts while starting and stopping (default 10, about 20 s with the backoff capped at 5 s): a
+   * venue that is rate-limiting or briefly down is waited out there rather than given up on, since
+   * reconciliation and the final cancels must happen.
+   */
+  patientRetries?: number;
   backoffMs?: number;
   /** Consecutive failed polls after which a venue counts as disconnected (default 3). */
   disconnectAfter?: number;
@@ -138,7 +144,7 @@ export class LiveRunner {
 
   /** Runs a venue call, retrying what may be retried with exponential backoff. */
   private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const attempts = this.options.retries ?? 4;
+    const attempts = this.patient ? (this.options.patientRetries ?? 10) : (this.options.retries ?? 4);
     let delay = this.options.backoffMs ?? 100;
     for (let i = 1; ; i++) {
       try {
@@ -146,16 +152,34 @@ export class LiveRunner {
       } catch (err) {
         if (!(err instanceof VenueError) || err.kind !== 'retryable' || i >= attempts) throw err;
         this.counts.retries++;
-        this.log(`${what}: ${err.message}; retry ${i}/${attempts - 1} in ${delay} ms`);
+        // Adapter messages already name the call; `what` is for errors that do not.
+        this.log(`${err.message.startsWith(what) ? err.message : `${what}: ${err.message}`}; retry ${i}/${attempts - 1} in ${delay} ms`);
         await this.sleep(delay);
-        delay *= 2;
+        delay = Math.min(delay * 2, 5000);
       }
+    }
+  }
+
+  /** Start and stop retry longer (patientRetries); the quoting loop does not wait that long. */
+  private patient = false;
+
+  private async patiently<T>(fn: () => Promise<T>): Promise<T> {
+    this.patient = true;
+    try {
+      return await fn();
+    } finally {
+      this.patient = false;
     }
   }
 
   // ------------------------------------------------------------------ start and reconciliation
 
   async start(): Promise<void> {
+    await this.patiently(() => this.startNow());
+    this.state = 'running';
+  }
+
+  private async startNow(): Promise<void> {
     const records = await this.options.journal.read();
     const recovered = recover(records, this.markets.length);
     this.seq = records.length + 1;
@@ -204,7 +228,6 @@ export class LiveRunner {
       await this.journal({ kind: 'note', text: `restart: ${recovered.fills.length} fills and ${recovered.maybeOpen.size} possibly open orders on record` });
     }
     await this.reconcile(recovered.maybeOpen);
-    this.state = 'running';
   }
 
   /**
@@ -608,6 +631,10 @@ export class LiveRunner {
   async stop(reason: string): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    await this.patiently(() => this.stopNow(reason));
+  }
+
+  private async stopNow(reason: string): Promise<void> {
     this.engine.cancelAll(reason, this.tNs());
     this.pending.length = 0;
     for (const o of [...this.byEngineId.values()]) {

@@ -316,3 +316,18 @@ describe('credit rules of the plan', () => {
     expect(openAtVenue(fine.v)).toHaveLength(2);
   });
 });
+
+describe('patience at start and stop', () => {
+  it('waits out a burst of refusals while reconciling, where the quoting loop would give up sooner', async () => {
+    const v = new FakeVenue();
+    v.faults.fetchOpenOrders = Array.from({ length: 6 }, () => 'before' as const);
+    const { r } = runner(v);
+    await r.start();
+    expect(v.faults.fetchOpenOrders).toEqual([]);
+    expect(r.snapshot().counts.retries).toBe(6);
+    await r.step();
+    expect(openAtVenue(v)).toHaveLength(2);
+    await r.stop('done');
+    expect(openAtVenue(v)).toEqual([]);
+  });
+});
