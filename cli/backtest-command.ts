@@ -139,7 +139,7 @@ function formatSummary(s: BacktestSummary, plan: Plan): string {
     `PnL             ${f(s.pnl.total, 4)} ${ccy} = spread ${f(s.pnl.spreadCapture, 4)} + inventory ${f(s.pnl.inventory, 4)} + fees ${f(s.pnl.fees, 4)} + hedge ${f(s.pnl.hedge, 4)}`,
     `risk            Sharpe ${f(s.sharpe)}, Sortino ${f(s.sortino)}, max drawdown ${f(s.maxDrawdown, 4)} ${ccy}, Calmar ${f(s.calmar)}`,
     `markouts (bps)  1s ${f(s.markouts['1s'])}, 10s ${f(s.markouts['10s'])}, 60s ${f(s.markouts['60s'])}`,
-    `max |position|  ${Object.entries(s.maxAbsPosition).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `max |position|  ${Object.entries(s.maxAbsPosition).map(([k, v]) => `${k} ${Number(v.toPrecision(12))}`).join(', ')}`, // 0.1, not 0.09999999999999999
     `limits hit      ${Object.entries(s.limitsHit.byRule).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}${s.limitsHit.halted ? ' — HALTED' : ''}`,
     `settings        latency ${s.settings.latency}; fees ${s.settings.fees}; queue ${s.settings.queue}; seed ${s.settings.seed}`,
     ...s.warnings.map((w) => `warning         ${w}`),
