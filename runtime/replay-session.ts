@@ -21,7 +21,8 @@ export function createReplaySession(
   options: Omit<EngineOptions, 'markets' | 'applyBook'> & { markets?: Record<string, string> } = {},
 ): ReplaySession {
   const binding = bindMarkets(plan, batch.markets, options.markets ?? {});
-  const replayer = new BookReplayer(batch);
+  // The plan reads price levels only: order-by-order books would be upkeep nobody reads.
+  const replayer = new BookReplayer(batch, { orders: false });
   const { markets: _explicit, ...engineOptions } = options;
   const engine = new Engine(plan, {
     ...engineOptions,

@@ -135,7 +135,8 @@ export class BacktestSession {
     this.sampleEvery = options.sampleEveryNs ?? 1e9;
     this.binding = bindMarkets(plan, batch.markets, options.markets ?? {});
     this.exchange = new SimExchange(batch, options.queue ?? new PowerProbQueue(3), options.fees ?? new NotionalFees(0, 0));
-    this.strategyBooks = new BookReplayer(batch);
+    // The strategy reads price levels only; queues by order id are the exchange's business.
+    this.strategyBooks = new BookReplayer(batch, { orders: false });
     this.trueAccounts = plan.markets.map(() => new MarketAccount());
     this.feedOfPlan = this.binding.planToFeed;
     const strategyBooks = this.strategyBooks;

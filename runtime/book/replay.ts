@@ -2,6 +2,11 @@
 // changes which book. L2 rows (BookClear, BookLevel) go to a DenseL2Book; the first L3 row of a
 // market turns that market's book into an L3Book around the same L2 view, so a snapshot loaded
 // before the first order message becomes the L3 book's unattributed quantity.
+//
+// A reader that needs only price levels (the strategy side: plans read L2 fields) can ask for
+// `orders: false`: L3 rows then move their level by the row's size, which is exactly what the L3
+// book does to its L2 view (it always moves a level by the message's size, known order or not), so
+// the levels are the same while the order index, queues and slots are never kept.
 import { EventKind, type EventBatch, type SideValue } from '../events.js';
 import { DenseL2Book } from './dense-l2-book.js';
 import { L3Book } from './l3-book.js';
@@ -12,9 +17,13 @@ export class BookReplayer {
   /** L3 book per market, once the market has shown an L3 row. */
   readonly orderBooks: Array<L3Book | undefined>;
 
-  constructor(batch: Pick<EventBatch, 'markets'>) {
+  /** Keep order-by-order books for L3 rows (default); false: levels only (see the header). */
+  readonly orders: boolean;
+
+  constructor(batch: Pick<EventBatch, 'markets'>, options: { orders?: boolean } = {}) {
     this.books = batch.markets.map((m) => new DenseL2Book(m.tickSize));
     this.orderBooks = batch.markets.map(() => undefined);
+    this.orders = options.orders ?? true;
   }
 
   /** Applies row `i`; rows that change no book (trades, tickers, halts, calendar) are ignored. */
@@ -24,6 +33,10 @@ export class BookReplayer {
     const side = (batch.side[i] ?? 0) as SideValue;
     const price = batch.priceTicks[i] ?? NaN;
     const qty = batch.qty[i] ?? 0;
+    if (!this.orders) {
+      this.applyLevels(kind, market, side, price, qty);
+      return;
+    }
     switch (kind) {
       case EventKind.BookClear: {
         const l3 = this.orderBooks[market];
@@ -52,6 +65,21 @@ export class BookReplayer {
       default:
         return;
     }
+  }
+
+  /** `apply` without order books: every L3 row moves its level by its size, as L3Book does to its view. */
+  private applyLevels(kind: number, market: number, side: SideValue, price: number, qty: number): void {
+    const book = this.books[market];
+    if (!book) {
+      if (kind === EventKind.BookClear || kind === EventKind.BookLevel || (kind >= EventKind.OrderAdd && kind <= EventKind.OrderExecute)) {
+        throw new RangeError(`row refers to market ${market}, but the batch has ${this.books.length}`);
+      }
+      return;
+    }
+    if (kind === EventKind.OrderAdd) book.add(side, price, qty);
+    else if (kind >= EventKind.OrderReduce && kind <= EventKind.OrderExecute) book.add(side, price, -qty);
+    else if (kind === EventKind.BookLevel) book.set(side, price, qty);
+    else if (kind === EventKind.BookClear) book.clear();
   }
 
   /** Applies rows [from, to). */
