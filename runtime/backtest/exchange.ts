@@ -62,7 +62,9 @@ export class SimExchange {
     private readonly queue: QueueModel,
     private readonly fees: FeeModel,
   ) {
-    this.books = new BookReplayer(batch);
+    // Levels only: queues by order id need just the ids that joined after ours (`behind`), never
+    // the whole order-by-order book.
+    this.books = new BookReplayer(batch, { orders: false });
     this.bySide = batch.markets.map(() => [[], []]);
     this.consumed = batch.markets.map(() => [new Map(), new Map()]);
   }
@@ -245,7 +247,7 @@ export class SimExchange {
     }
     o.front = book.qtyAt(o.side, o.priceTicks);
     o.tradedSinceDepth = 0;
-    if (this.books.orderBooks[o.feed]) o.behind = new Set();
+    if (this.books.orderRowsSeen[o.feed] === true) o.behind = new Set();
     this.rest(o);
   }
 

@@ -19,11 +19,14 @@ export class BookReplayer {
 
   /** Keep order-by-order books for L3 rows (default); false: levels only (see the header). */
   readonly orders: boolean;
+  /** Per market: an L3 (order id) row has been applied — the feed is order by order. */
+  readonly orderRowsSeen: boolean[];
 
   constructor(batch: Pick<EventBatch, 'markets'>, options: { orders?: boolean } = {}) {
     this.books = batch.markets.map((m) => new DenseL2Book(m.tickSize));
     this.orderBooks = batch.markets.map(() => undefined);
     this.orders = options.orders ?? true;
+    this.orderRowsSeen = batch.markets.map(() => false);
   }
 
   /** Applies row `i`; rows that change no book (trades, tickers, halts, calendar) are ignored. */
@@ -76,9 +79,13 @@ export class BookReplayer {
       }
       return;
     }
-    if (kind === EventKind.OrderAdd) book.add(side, price, qty);
-    else if (kind >= EventKind.OrderReduce && kind <= EventKind.OrderExecute) book.add(side, price, -qty);
-    else if (kind === EventKind.BookLevel) book.set(side, price, qty);
+    if (kind === EventKind.OrderAdd) {
+      book.add(side, price, qty);
+      this.orderRowsSeen[market] = true;
+    } else if (kind >= EventKind.OrderReduce && kind <= EventKind.OrderExecute) {
+      book.add(side, price, -qty);
+      this.orderRowsSeen[market] = true;
+    } else if (kind === EventKind.BookLevel) book.set(side, price, qty);
     else if (kind === EventKind.BookClear) book.clear();
   }
 
@@ -94,6 +101,7 @@ export class BookReplayer {
       if (!book) throw new RangeError(`row refers to market ${market}, but the batch has ${this.books.length}`);
       l3 = new L3Book({ book });
       this.orderBooks[market] = l3;
+      this.orderRowsSeen[market] = true;
     }
     return l3;
   }
