@@ -73,6 +73,23 @@ export class SimExchange {
     return this.resting.values();
   }
 
+  /** Writes our best resting (non-hedge) bid and ask per plan market into the arrays (NaN where none). */
+  bestQuotes(bids: number[], asks: number[]): void {
+    for (let f = 0; f < this.bySide.length; f++) {
+      const sides = this.bySide[f] as SimOrder[][];
+      for (let s = 0; s < 2; s++) {
+        const list = sides[s] as SimOrder[];
+        for (let k = 0; k < list.length; k++) {
+          const o = list[k] as SimOrder;
+          if (o.hedge) continue;
+          const out = s === Side.Bid ? bids : asks;
+          const cur = out[o.market] ?? NaN;
+          if (Number.isNaN(cur) || (s === Side.Bid ? o.price > cur : o.price < cur)) out[o.market] = o.price;
+        }
+      }
+    }
+  }
+
   /** Reports produced since the last call (fills and orders gone), in the order they happened. */
   takeReports(): ExchangeReport[] {
     if (this.reports.length === 0) return noReports;

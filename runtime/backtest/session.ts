@@ -464,31 +464,27 @@ export class BacktestSession {
   }
 
   private sample(t: number): void {
-    const plan = this.plan;
+    // Runs once per second of event time, so on sparse data (a LOBSTER file: a few messages a
+    // second) it is a real share of the run: plain loops, no closures or iterators.
+    const n = this.feedOfPlan.length;
     const books = this.exchange.books.books;
-    const mids = this.feedOfPlan.map((f) => {
-      const b = books[f];
-      return b ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
-    });
-    const quoteBid = plan.markets.map(() => NaN);
-    const quoteAsk = plan.markets.map(() => NaN);
-    for (const o of this.exchange.restingOrders) {
-      if (o.hedge) continue;
-      const m = o.market;
-      if (o.side === Side.Bid) {
-        const cur = quoteBid[m] ?? NaN;
-        if (Number.isNaN(cur) || o.price > cur) quoteBid[m] = o.price;
-      } else {
-        const cur = quoteAsk[m] ?? NaN;
-        if (Number.isNaN(cur) || o.price < cur) quoteAsk[m] = o.price;
-      }
-    }
+    const mids = new Array<number>(n);
+    const positions = new Array<number>(n);
+    const quoteBid = new Array<number>(n);
+    const quoteAsk = new Array<number>(n);
     let pnl = 0;
-    this.trueAccounts.forEach((a, m) => {
-      const mid = mids[m] ?? NaN;
+    for (let m = 0; m < n; m++) {
+      const b = books[this.feedOfPlan[m] ?? -1];
+      const mid = b ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
+      mids[m] = mid;
+      quoteBid[m] = NaN;
+      quoteAsk[m] = NaN;
+      const a = this.trueAccounts[m] as MarketAccount;
+      positions[m] = a.position;
       pnl += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
-    });
-    this.marks.push({ tNs: t, mids, positions: this.trueAccounts.map((a) => a.position), pnl, scenario: this.engine.scenario, quoteBid, quoteAsk });
+    }
+    this.exchange.bestQuotes(quoteBid, quoteAsk);
+    this.marks.push({ tNs: t, mids, positions, pnl, scenario: this.engine.scenario, quoteBid, quoteAsk });
   }
 
   private toExchange(p: Pending): void {
