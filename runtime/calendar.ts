@@ -38,6 +38,22 @@ export class Calendar {
     return x !== undefined && x <= t + windowNs;
   }
 
+  /**
+   * The first time after `t` at which `within(name, windowNs, ·)` can change: an edge x − W or
+   * x + W of some event time x (Infinity when none is left).
+   */
+  nextEdge(name: number, windowNs: number, t: number): number {
+    const list = this.times[name];
+    if (!list) return Infinity;
+    // Times are sorted, so the first x with x + W > t holds the earliest edge after t.
+    for (let k = 0; k < list.length; k++) {
+      const x = list[k] ?? 0;
+      if (x + windowNs <= t) continue;
+      return x - windowNs > t ? x - windowNs : x + windowNs;
+    }
+    return Infinity;
+  }
+
   export(): Record<string, number[]> {
     return Object.fromEntries(this.names.map((n, i) => [n, [...(this.times[i] ?? [])]]));
   }

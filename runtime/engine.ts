@@ -58,6 +58,13 @@ export interface EngineOptions {
    * effect at once.
    */
   venueAcks?: boolean;
+  /**
+   * Longest stretch of event time without an evaluation while messages keep arriving (default 1 s).
+   * Evaluations follow changes of what the plan reads and the plan's own timers; the heartbeat
+   * bounds how stale the time-only quantities (time of day, signal windows, free risk conditions)
+   * can get between them. See docs/architecture.md, "When the plan is evaluated".
+   */
+  heartbeatNs?: number;
   /** Record the explanation of every quote update (default: only the latest per market). */
   keepExplanations?: boolean;
   /** Called for each recorded explanation; lets a caller keep the N-th without holding them all. */
@@ -111,8 +118,17 @@ export class Engine {
   private smoothedAt: Float64Array;
   private adaptNextNs: number[];
   private forceQuote = true;
-  /** Something the plan reads changed since the last evaluation. */
+  /** Something the plan reads changed since the last evaluation (trades, calendar, own orders). */
   private dirty = false;
+  /** Per plan market: the plan reads levels beyond the touch, so every book change matters. */
+  private readsDepth: boolean[];
+  /** Per plan market: the book's version (readsDepth) or touch version at the last evaluation. */
+  private readonly seenBook: Float64Array;
+  /** Earliest event time a timer of the plan falls due (heartbeat, deferred quote pass, order age…). */
+  private dueNs = -Infinity;
+  private readonly heartbeatNs: number;
+  /** Per plan node of an `event(...) within W`: the event name and W in ns (their window edges are timers). */
+  private calendarWindows: Array<{ name: number; windowNs: number }>;
   private pendingCancelAll: string | undefined;
   readonly explanations: Explanation[] = [];
   private explanationCount = 0;
@@ -144,6 +160,12 @@ export class Engine {
     this.smoothedAt = new Float64Array(valid.markets.length * 2).fill(NaN);
     this.adaptNextNs = valid.adaptations.map(() => NaN);
     this.snapshots = this.makeSnapshots(valid);
+    this.readsDepth = readsBeyondTouch(valid);
+    this.seenBook = new Float64Array(valid.markets.length).fill(NaN);
+    this.calendarWindows = calendarWindows(valid, this.lp.eventNames);
+    const hb = options.heartbeatNs ?? 1e9;
+    if (!(hb > 0)) throw new RangeError(`heartbeatNs must be > 0, not ${hb}`);
+    this.heartbeatNs = hb;
   }
 
   get plan(): Plan {
@@ -223,10 +245,10 @@ export class Engine {
       // The offset lets benchmarks replay one recording many times on a clock that keeps going forward.
       const t = (exchTs[i] ?? 0) + timeOffsetNs;
       this.stats.events++;
-      // Only messages that change what the plan reads are worth an evaluation: tickers (kept for
-      // validation) and markets the plan does not use are not.
+      // Book rows are judged at the message end (did the touch, or the levels the plan reads,
+      // move?); trades on a plan market and calendar events always count.
       const k0 = kind[i] ?? 0;
-      if ((m >= 0 && k0 !== EventKind.Ticker && k0 !== EventKind.TradingHalt) || k0 === EventKind.Calendar) this.dirty = true;
+      if ((m >= 0 && (k0 === EventKind.Trade || k0 === EventKind.OrderExecute || k0 === EventKind.HiddenExecute)) || k0 === EventKind.Calendar) this.dirty = true;
       if (applyBook) {
         const k = kind[i] ?? 0;
         if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) applyBook(batch, i);
@@ -284,11 +306,18 @@ export class Engine {
           }
         }
       }
-      if (((flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0 && this.dirty) {
-        this.dirty = false;
-        this.evaluate(t);
-      }
+      if (((flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0 && (this.dirty || t >= this.dueNs || this.booksMoved())) this.evaluate(t);
     }
+  }
+
+  /** A book the plan reads changed where it looks (the touch, or anywhere for plans reading depth). */
+  private booksMoved(): boolean {
+    const views = this.views;
+    for (let k = 0; k < views.length; k++) {
+      const b = (views[k] as MarketView).book;
+      if ((this.readsDepth[k] === true ? b.version : b.touchVersion) !== this.seenBook[k]) return true;
+    }
+    return false;
   }
 
   /** A public trade: feeds the trade statistics of its market. */
@@ -323,6 +352,7 @@ export class Engine {
   onOrderGone(orderId: number, tNs: number): void {
     if (this.orders.remove(orderId)) {
       this.forceQuote = true;
+      this.dirty = true;
       this.nowNs = Math.max(this.nowNs, tNs);
     }
   }
@@ -343,6 +373,7 @@ export class Engine {
     this.pendingCancelAll ??= reason;
     this.flushCancelAll(tNs);
     this.forceQuote = true;
+    this.dirty = true;
   }
 
   resume(reason: string, tNs = this.nowNs): void {
@@ -350,6 +381,7 @@ export class Engine {
     this.gate.resume(tNs, reason);
     this.recordTransitions(before);
     this.forceQuote = true;
+    this.dirty = true;
   }
 
   /** Copies the gate's transitions from index `before` on into the stats. */
@@ -366,9 +398,14 @@ export class Engine {
   evaluate(t: number): void {
     this.nowNs = t;
     this.stats.evaluations++;
+    this.dirty = false;
     const lp = this.lp;
     const views = this.views;
-    for (let k = 0; k < views.length; k++) (views[k] as MarketView).refresh();
+    for (let k = 0; k < views.length; k++) {
+      const view = views[k] as MarketView;
+      view.refresh();
+      this.seenBook[k] = this.readsDepth[k] === true ? view.book.version : view.book.touchVersion;
+    }
     this.rollDay(t);
     this.adapt(t);
     lp.evalAlways(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
@@ -390,19 +427,62 @@ export class Engine {
     }
 
     let quoted = false;
+    let due = t + this.heartbeatNs;
+    const throttledBefore = this.stats.throttled;
     const quotes = lp.plan.quotes;
     for (let qi = 0; qi < quotes.length; qi++) {
       const m = lp.quoteMarkets[qi] ?? -1;
       if (m < 0) continue;
-      if (!this.forceQuote && t - (this.lastQuoteNs[m] ?? -Infinity) < (lp.quoteIntervalsNs[qi] ?? 0)) continue;
+      const nextPass = (this.lastQuoteNs[m] ?? -Infinity) + (lp.quoteIntervalsNs[qi] ?? 0);
+      if (!this.forceQuote && t < nextPass) {
+        // min_interval put this pass off: it is owed when the interval ends.
+        if (nextPass < due) due = nextPass;
+        continue;
+      }
       if (!quoted) {
         lp.evalQuote(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
         quoted = true;
       }
       this.quoteMarket(qi, m, t);
+      const aged = this.oldestQuoteNs(m) + (quotes[qi]?.refresh?.maxAgeSec ?? Infinity) * 1e9;
+      if (aged < due) due = aged;
     }
     this.forceQuote = false;
     if (lp.plan.hedges.length > 0) this.hedge(t);
+    // A throttled order is tried again at the next message, as the token bucket refills.
+    if (this.stats.throttled !== throttledBefore) this.dirty = true;
+    this.dueNs = this.nextTimer(due, t);
+  }
+
+  /** Earliest of `due` and the plan's other timers after an evaluation at `t`. */
+  private nextTimer(due: number, t: number): number {
+    const nextDay = (Math.floor(t / 86400e9) + 1) * 86400e9;
+    if (nextDay < due) due = nextDay;
+    const scenarioDue = this.scenarios.dueNs;
+    if (scenarioDue < due) due = scenarioDue;
+    for (let k = 0; k < this.adaptNextNs.length; k++) {
+      const a = this.adaptNextNs[k] ?? NaN;
+      if (a < due) due = a;
+    }
+    for (let k = 0; k < this.calendarWindows.length; k++) {
+      const w = this.calendarWindows[k] as { name: number; windowNs: number };
+      const edge = this.calendar.nextEdge(w.name, w.windowNs, t);
+      if (edge < due) due = edge;
+    }
+    return due;
+  }
+
+  /** Time the oldest working quote order of a market was placed or last moved (Infinity: none). */
+  private oldestQuoteNs(m: number): number {
+    let oldest = Infinity;
+    for (let k = 0; k < 2; k++) {
+      const list = this.orders.quoteOrders(m, k === 0 ? Side.Bid : Side.Ask);
+      for (let j = 0; j < list.length; j++) {
+        const o = list[j] as WorkingOrder;
+        if (o.sinceNs < oldest) oldest = o.sinceNs;
+      }
+    }
+    return oldest;
   }
 
   private quoteMarket(qi: number, m: number, t: number): void {
@@ -794,6 +874,7 @@ export class Engine {
     this.importState(state, { carrySignals: false });
     this.stats.swaps.push({ tNs: this.nowNs, from, to: next.hash });
     this.forceQuote = true;
+    this.dirty = true;
   }
 
   private rebuildForPlan(plan: Plan): void {
@@ -802,6 +883,8 @@ export class Engine {
     this.desired = this.makeDesired(plan);
     this.snapshots = this.makeSnapshots(plan);
     this.adaptNextNs = plan.adaptations.map(() => NaN);
+    this.readsDepth = readsBeyondTouch(plan);
+    this.calendarWindows = calendarWindows(plan, this.lp.eventNames);
     plan.markets.forEach((m, i) => {
       const old = this.views[i];
       if (old) this.views[i] = Object.assign(new MarketView(old.book, m.tickSize, m.lotSize), { lastTrade: old.lastTrade });
@@ -885,7 +968,57 @@ export class Engine {
     this.applyParams();
     // Reconcile working orders with this plan at the next evaluation, whatever min_interval says.
     this.forceQuote = true;
+    this.dirty = true;
   }
+}
+
+/** Per plan market: does the plan read anything of its book beyond the touch (levels, depth)? */
+function readsBeyondTouch(plan: Plan): boolean[] {
+  const deep = plan.markets.map(() => false);
+  const index = new Map(plan.markets.map((m, i) => [m.alias, i]));
+  const atTouch = (n: Plan['nodes'][number]): boolean => {
+    if (!('args' in n) || n.args.length === 0) return true;
+    const a = plan.nodes[n.args[0] ?? -1];
+    return a?.op === 'const' && a.value === 1;
+  };
+  for (const n of plan.nodes) {
+    if (n.op !== 'book') continue;
+    const m = index.get(n.market) ?? -1;
+    if (m < 0) continue;
+    switch (n.field) {
+      case 'mid':
+      case 'microprice':
+      case 'spread':
+      case 'last':
+      case 'tick':
+      case 'lot':
+        break;
+      case 'bid':
+      case 'ask':
+      case 'bid_size':
+      case 'ask_size':
+        if (!atTouch(n)) deep[m] = true;
+        break;
+      default:
+        deep[m] = true;
+    }
+  }
+  return deep;
+}
+
+/** The `event(name) within W` reads of a plan: the edges of their windows are timers. */
+function calendarWindows(plan: Plan, eventNames: readonly string[]): Array<{ name: number; windowNs: number }> {
+  const out: Array<{ name: number; windowNs: number }> = [];
+  const seen = new Set<string>();
+  for (const n of plan.nodes) {
+    if (n.op !== 'event') continue;
+    const key = `${n.name}\u0000${n.withinSec}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const name = eventNames.indexOf(n.name);
+    if (name >= 0) out.push({ name, windowNs: n.withinSec * 1e9 });
+  }
+  return out;
 }
 
 export interface EngineState {

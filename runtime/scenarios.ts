@@ -23,6 +23,11 @@ export class ScenarioSwitch {
   readonly states: ScenarioState[];
   /** Index of the applied scenario, -1 for normal. */
   current = -1;
+  /**
+   * After an update: the earliest time a scenario waiting on `enter after` or `min hold` can switch
+   * with its condition unchanged (Infinity: none waits). The engine evaluates then.
+   */
+  dueNs = Infinity;
 
   constructor(readonly scenarios: readonly Scenario[]) {
     this.states = scenarios.map(() => ({ active: false, holdingSinceNs: NaN, activeSinceNs: NaN }));
@@ -35,6 +40,7 @@ export class ScenarioSwitch {
   /** `enter(i)`/`exit(i)` read the scenario's condition nodes; returns the change, if any. */
   update(tNs: number, enter: (i: number) => boolean, exit: (i: number) => boolean | undefined): ScenarioChange | undefined {
     let selected = -1;
+    let due = Infinity;
     for (let i = 0; i < this.scenarios.length; i++) {
       const sc = this.scenarios[i];
       const st = this.states[i];
@@ -49,16 +55,21 @@ export class ScenarioSwitch {
         if (cond && tNs - st.holdingSinceNs >= sc.enterAfterSec * 1e9) {
           st.active = true;
           st.activeSinceNs = tNs;
+        } else if (cond) {
+          due = Math.min(due, st.holdingSinceNs + sc.enterAfterSec * 1e9);
         }
       } else {
         const leave = sc.exit === undefined ? !cond : exit(i) === true;
         if (leave && tNs - st.activeSinceNs >= sc.minHoldSec * 1e9) {
           st.active = false;
           st.activeSinceNs = NaN;
+        } else if (leave) {
+          due = Math.min(due, st.activeSinceNs + sc.minHoldSec * 1e9);
         }
       }
       if (st.active && selected < 0) selected = i;
     }
+    this.dueNs = due;
     if (selected === this.current) return undefined;
     const from = this.name;
     this.current = selected;

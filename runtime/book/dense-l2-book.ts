@@ -20,7 +20,13 @@ export class DenseL2Book implements L2Book {
   private bid = NaN;
   private ask = NaN;
   /** Bumped by every change; the level cursors below are valid only for the version they saw. */
-  private version = 0;
+  version = 0;
+  /**
+   * Bumped by every change that can move the touch: a level at or better than a side's best (its
+   * price or size), a new best, an emptied side, a clear. The engine evaluates plans that read only
+   * the touch when this moved, so a change deeper in the book costs them nothing.
+   */
+  touchVersion = 0;
   // levelPrice(side, n) walks from the touch; callers usually ask n = 1, 2, 3… in turn, so the last
   // answer per side is kept and the next call continues from it instead of starting over.
   private bidCursorVersion = -1;
@@ -111,6 +117,8 @@ export class DenseL2Book implements L2Book {
     this.version++;
     // One call site for both ladders, so that TickLadder.set is inlined once, not twice.
     const isBid = side === Side.Bid;
+    // NaN best (empty side): every change is at the touch.
+    if (isBid ? !(priceTicks < this.bid) : !(priceTicks > this.ask)) this.touchVersion++;
     const old = (isBid ? this.bids : this.asks).set(priceTicks, q);
     if (isBid) {
       if (q > 0) {
@@ -139,5 +147,6 @@ export class DenseL2Book implements L2Book {
     this.bid = NaN;
     this.ask = NaN;
     this.version++;
+    this.touchVersion++;
   }
 }

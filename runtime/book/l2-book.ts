@@ -3,6 +3,10 @@ import type { SideValue } from '../events.js';
 
 export interface L2Book {
   readonly tickSize: number;
+  /** Counts changes: differs from an earlier reading when anything in the book changed since. */
+  readonly version: number;
+  /** Counts changes that can have moved the touch (best price or its size, either side). */
+  readonly touchVersion: number;
   /** Best bid in ticks, or NaN when the side is empty. */
   bestBid(): number;
   bestAsk(): number;

@@ -4,6 +4,8 @@ import { Side, type SideValue } from '../../../runtime/events.js';
 
 export class MapBook implements L2Book {
   private readonly sides: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  version = 0;
+  touchVersion = 0;
   constructor(readonly tickSize: number) {}
   private sorted(side: SideValue): number[] {
     const keys = [...this.sides[side].keys()];
@@ -34,6 +36,9 @@ export class MapBook implements L2Book {
     return this.sides[side].size;
   }
   set(side: SideValue, p: number, q: number): void {
+    const best = side === Side.Bid ? this.bestBid() : this.bestAsk();
+    if (Number.isNaN(best) || (side === Side.Bid ? p >= best : p <= best)) this.touchVersion++;
+    this.version++;
     if (q <= 0) this.sides[side].delete(p);
     else this.sides[side].set(p, q);
   }
@@ -45,5 +50,7 @@ export class MapBook implements L2Book {
   clear(): void {
     this.sides[0].clear();
     this.sides[1].clear();
+    this.version++;
+    this.touchVersion++;
   }
 }
