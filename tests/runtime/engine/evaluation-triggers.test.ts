@@ -61,15 +61,17 @@ describe.skipIf(!haveData)('touch version of the L2 book, on the LOBSTER GOOG fi
     const ends = messageEnds(batch);
     for (const end of ends) {
       replayer.applyRange(batch, from, end + 1);
+      const start = from;
       from = end + 1;
       const now = touchOf(book);
       if (!sameTouch(prev, now)) {
         touchMoves++;
         expect(book.touchVersion, `message ending at row ${end}`).not.toBe(prevVersion);
       } else if (book.touchVersion === prevVersion) {
-        // Nothing at the touch moved, though the message changed the book: a deeper level did.
+        // Nothing at the touch moved; unless the message was a hidden execution (no book change),
+        // a deeper level did.
         quietMessages++;
-        expect(book.version).not.toBe(prevAll);
+        if (!hasTrade(batch, start, end)) expect(book.version).not.toBe(prevAll);
       }
       prev = now;
       prevVersion = book.touchVersion;
