@@ -46,11 +46,13 @@ export interface EngineOptions {
   /** One book per plan market, in plan order: what the plan reads. */
   markets: MarketBinding[];
   /**
-   * Applies one book-changing row (BookClear, BookLevel, L3 rows) of a batch to the books, e.g. a
-   * runtime/book/replay.ts BookReplayer whose books are the ones bound above. Without it, L2 rows
-   * go to the bound books through the feed-to-plan map and L3 rows to each market's `l3` handler.
+   * Applies one book-changing row (BookClear, BookLevel, L3 rows) of a batch to the books: a
+   * runtime/book/replay.ts BookReplayer whose books are the ones bound above (an object rather than
+   * a closure, so the call at every row sees one class whatever session made it). Without it, L2
+   * rows go to the bound books through the feed-to-plan map and L3 rows to each market's `l3`
+   * handler.
    */
-  applyBook?: (batch: EventBatch, row: number) => void;
+  applyBook?: { apply(batch: EventBatch, row: number): void };
   sink?: ActionSink;
   /**
    * The orders go to a venue (or a simulated one) that confirms cancels: a cancelled order stays
@@ -251,7 +253,7 @@ export class Engine {
       if ((m >= 0 && (k0 === EventKind.Trade || k0 === EventKind.OrderExecute || k0 === EventKind.HiddenExecute)) || k0 === EventKind.Calendar) this.dirty = true;
       if (applyBook) {
         const k = kind[i] ?? 0;
-        if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) applyBook(batch, i);
+        if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) applyBook.apply(batch, i);
         if (k === EventKind.Calendar) {
           const name = batch.names[orderId[i] ?? -1];
           if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);

@@ -31,7 +31,7 @@ export function createReplaySession(
       if (!book) throw new Error(`no book for feed market ${f}`);
       return { book };
     }),
-    applyBook: (b, i) => replayer.apply(b, i),
+    applyBook: replayer,
   });
   return {
     engine,

@@ -13,6 +13,7 @@ import type { Plan } from '../../schemas/generated/plan.js';
 import { MarketAccount } from '../account.js';
 import { bindMarkets, type MarketBindingResult } from '../bind-markets.js';
 import { BookReplayer } from '../book/replay.js';
+import { MarkColumns } from './mark-columns.js';
 import { Engine, type OrderAction } from '../engine.js';
 import { EventFlag, EventKind, Side, type EventBatch } from '../events.js';
 import { clearBooks } from './clear-books.js';
@@ -87,7 +88,11 @@ export class BacktestSession {
   readonly binding: MarketBindingResult;
   readonly engine: Engine;
   readonly exchange: SimExchange;
-  readonly marks: MarkSample[] = [];
+  private readonly markColumns: MarkColumns;
+  /** The samples handed out so far as objects (made from the columns on request). */
+  private readonly marks: MarkSample[] = [];
+  private readonly quoteBidScratch: number[];
+  private readonly quoteAskScratch: number[];
   readonly orders: OrderCounts = { placed: 0, amended: 0, cancelled: 0, filledOrders: 0 };
   private fills: FillRecord[] = [];
   private fillTotal = 0;
@@ -138,6 +143,9 @@ export class BacktestSession {
     // The strategy reads price levels only; queues by order id are the exchange's business.
     this.strategyBooks = new BookReplayer(batch, { orders: false });
     this.trueAccounts = plan.markets.map(() => new MarketAccount());
+    this.markColumns = new MarkColumns(plan.markets.length);
+    this.quoteBidScratch = plan.markets.map(() => NaN);
+    this.quoteAskScratch = plan.markets.map(() => NaN);
     this.feedOfPlan = this.binding.planToFeed;
     const strategyBooks = this.strategyBooks;
     this.engine = new Engine(plan, {
@@ -146,7 +154,7 @@ export class BacktestSession {
         if (!book) throw new Error(`no book for feed ${f}`);
         return { book };
       }),
-      applyBook: (b, i) => strategyBooks.apply(b, i),
+      applyBook: strategyBooks,
       venueAcks: true,
       sink: (a) => this.send(a),
     });
@@ -279,7 +287,7 @@ export class BacktestSession {
       binding: this.binding,
       engine: this.engine,
       fills: this.fills,
-      marks: this.marks,
+      marks: this.samples(),
       orders: this.orders,
       quotedQty: this.quoted,
       events: this.endRow - this.firstRow,
@@ -463,28 +471,33 @@ export class BacktestSession {
     return rec;
   }
 
+  /** Every sample so far, as objects (those made by an earlier call are reused). */
+  private samples(): MarkSample[] {
+    if (this.marks.length < this.markColumns.length) for (const m of this.markColumns.read(this.marks.length)) this.marks.push(m);
+    return this.marks;
+  }
+
   private sample(t: number): void {
-    // Runs once per second of event time, so on sparse data (a LOBSTER file: a few messages a
-    // second) it is a real share of the run: plain loops, no closures or iterators.
     const n = this.feedOfPlan.length;
     const books = this.exchange.books.books;
-    const mids = new Array<number>(n);
-    const positions = new Array<number>(n);
-    const quoteBid = new Array<number>(n);
-    const quoteAsk = new Array<number>(n);
+    const quoteBid = this.quoteBidScratch;
+    const quoteAsk = this.quoteAskScratch;
+    quoteBid.fill(NaN);
+    quoteAsk.fill(NaN);
+    this.exchange.bestQuotes(quoteBid, quoteAsk);
     let pnl = 0;
     for (let m = 0; m < n; m++) {
       const b = books[this.feedOfPlan[m] ?? -1];
       const mid = b ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
-      mids[m] = mid;
-      quoteBid[m] = NaN;
-      quoteAsk[m] = NaN;
       const a = this.trueAccounts[m] as MarketAccount;
-      positions[m] = a.position;
       pnl += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
     }
-    this.exchange.bestQuotes(quoteBid, quoteAsk);
-    this.marks.push({ tNs: t, mids, positions, pnl, scenario: this.engine.scenario, quoteBid, quoteAsk });
+    const row = this.markColumns.add(t, pnl, this.engine.scenario);
+    for (let m = 0; m < n; m++) {
+      const b = books[this.feedOfPlan[m] ?? -1];
+      const mid = b ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
+      this.markColumns.set(row, m, mid, (this.trueAccounts[m] as MarketAccount).position, quoteBid[m] ?? NaN, quoteAsk[m] ?? NaN);
+    }
   }
 
   private toExchange(p: Pending): void {

@@ -67,6 +67,10 @@ class CompiledRule {
   readonly bucket: TokenBucket | undefined;
   /** price_band rules: the width is a price difference, not bps (set from the node kinds). */
   widthIsPrice = false;
+  /** Per plan market: 1 when the rule covers it (an indexed read at every check, not a search). */
+  readonly covers: Uint8Array;
+  /** The market, when the rule covers exactly one (the usual case); -1 otherwise. */
+  readonly onlyMarket: number;
 
   constructor(
     readonly rule: RiskRule,
@@ -81,6 +85,9 @@ class CompiledRule {
     this.side = SideLimit[rule.side ?? 'abs'];
     this.periodTotal = rule.period === 'total';
     this.bucket = rule.kind === 'order_rate' ? new TokenBucket(Math.max(1, rule.worstCase ?? 1), (rule.perSec ?? 1) * 1e9) : undefined;
+    this.covers = new Uint8Array(Math.max(0, ...markets) + 1);
+    for (const m of markets) if (m >= 0) this.covers[m] = 1;
+    this.onlyMarket = markets.length === 1 ? markets[0] ?? -1 : -1;
   }
 
   limit(values: Float64Array): number {
@@ -147,21 +154,29 @@ export class RiskGate {
   /** Pre-trade check of one place or amend. */
   check(o: OrderIntent, ctx: RiskContext, scenarioReduceOnly: boolean): Verdict {
     if (this.state === 'halted') return this.deny('halted', `trading is halted${this.killed ? ' (kill switch)' : ''}`, false);
-    const reducing = this.reduces(o, ctx);
+    // The order's own market, read once: most rules cover just that market.
+    const m0 = o.market;
+    const pos0 = ctx.position(m0);
+    const buys0 = ctx.workingQty(m0, Side.Bid, o.replaces);
+    const sells0 = ctx.workingQty(m0, Side.Ask, o.replaces);
+    // Does the order only shrink the position (never flip it), counting orders already working?
+    const reducing = o.side === Side.Bid ? pos0 < 0 && buys0 + o.qty <= -pos0 + 1e-12 : pos0 > 0 && sells0 + o.qty <= pos0 + 1e-12;
     if ((this.state === 'reduce_only' || scenarioReduceOnly) && !reducing) {
       return this.deny(this.state === 'reduce_only' ? this.reduceOnlyIds()[0] ?? 'reduce_only' : 'scenario', 'only orders that reduce the position are allowed', false);
     }
     if (this.blocking && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
 
     const values = ctx.values;
+    const signedQty = o.side === Side.Bid ? o.qty : -o.qty;
     for (let i = 0; i < this.rules.length; i++) {
       const c = this.rules[i] as CompiledRule;
-      if (!c.markets.includes(o.market)) continue;
+      if (c.covers[m0] !== 1) continue;
       const limit = c.limit(values);
       switch (c.kind) {
         case Kind.position: {
           if (reducing) break;
-          const potential = this.potentialPosition(c.markets, o, ctx);
+          // Position if every working order on the order's side filled, plus the order itself.
+          const potential = c.onlyMarket === m0 ? pos0 + (o.side === Side.Bid ? buys0 : -sells0) + signedQty : this.potentialPosition(c.markets, o, ctx);
           const over = (c.side !== SideLimit.short && potential > limit + 1e-12) || (c.side !== SideLimit.long && -potential > limit + 1e-12);
           if (over || !Number.isFinite(limit)) return this.enforce(c, ctx.nowNs, `position would reach ${round(potential)} against a limit of ${round(limit)}`);
           break;
@@ -169,14 +184,20 @@ export class RiskGate {
         case Kind.notional: {
           if (reducing) break;
           let notional = 0;
-          const markets = c.markets;
-          for (let k = 0; k < markets.length; k++) {
-            const m = markets[k] ?? -1;
-            const mid = ctx.mid(m);
-            const pos = ctx.position(m) + (m === o.market ? (o.side === Side.Bid ? o.qty : -o.qty) : 0);
-            const buys = ctx.workingQty(m, Side.Bid, o.replaces);
-            const sells = ctx.workingQty(m, Side.Ask, o.replaces);
-            notional += Math.max(Math.abs(pos + buys), Math.abs(pos - sells)) * (Number.isFinite(mid) ? mid : o.price);
+          if (c.onlyMarket === m0) {
+            const mid = ctx.mid(m0);
+            const pos = pos0 + signedQty;
+            notional = Math.max(Math.abs(pos + buys0), Math.abs(pos - sells0)) * (Number.isFinite(mid) ? mid : o.price);
+          } else {
+            const markets = c.markets;
+            for (let k = 0; k < markets.length; k++) {
+              const m = markets[k] ?? -1;
+              const mid = ctx.mid(m);
+              const pos = ctx.position(m) + (m === m0 ? signedQty : 0);
+              const buys = ctx.workingQty(m, Side.Bid, o.replaces);
+              const sells = ctx.workingQty(m, Side.Ask, o.replaces);
+              notional += Math.max(Math.abs(pos + buys), Math.abs(pos - sells)) * (Number.isFinite(mid) ? mid : o.price);
+            }
           }
           if (!(notional <= limit)) return this.enforce(c, ctx.nowNs, `notional would reach ${round(notional)} against a limit of ${round(limit)}`);
           break;
@@ -314,13 +335,6 @@ export class RiskGate {
       default:
         return `${r.kind} limit`;
     }
-  }
-
-  /** Does the order only shrink the position (never flip it), counting orders already working? */
-  private reduces(o: OrderIntent, ctx: RiskContext): boolean {
-    const pos = ctx.position(o.market);
-    if (o.side === Side.Bid) return pos < 0 && ctx.workingQty(o.market, Side.Bid, o.replaces) + o.qty <= -pos + 1e-12;
-    return pos > 0 && ctx.workingQty(o.market, Side.Ask, o.replaces) + o.qty <= pos + 1e-12;
   }
 
   /** Position if every working order on the order's side filled, plus the order itself. */
