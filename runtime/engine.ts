@@ -724,6 +724,7 @@ export class Engine {
     lp.params.set(lp.baseParams);
     const over = this.scenarios.current >= 0 ? lp.overrides[this.scenarios.current] : undefined;
     if (over) for (const [slot, value] of over) lp.params[slot] = value;
+    lp.evalInvariant(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, this.nowNs);
   }
 
   private smooth(slot: number, x: number, halflifeSec: number, t: number): number {

@@ -11,6 +11,12 @@ export interface GeneratedEvaluator {
   quote: string;
   /** Body re-evaluating the non-stateful `always` nodes that depend on a param, after params change mid-evaluation (a scenario switch). */
   params: string;
+  /**
+   * Body computing the nodes that depend on params and constants only (2 / gamma, ln(1 + gamma /
+   * kappa)): run when params change, not at every evaluation. The other parts leave them out.
+   */
+  invariant: string;
+  invariantNodes: number[];
   /** Node indices in each part, for tests and explain. */
   alwaysNodes: number[];
   quoteNodes: number[];
@@ -22,6 +28,9 @@ export interface GeneratedEvaluator {
 
 /** Parameter names of the generated functions, in order. */
 export const evaluatorParams = ['v', 'tk', 'P', 'M', 'A', 'S', 'E', 't'] as const;
+
+/** Ops computed from their arguments alone (no book, account, clock, calendar or state). */
+const pureOps = new Set(['add', 'sub', 'mul', 'div', 'pow', 'neg', 'abs', 'ln', 'exp', 'sqrt', 'min', 'max', 'clamp', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'not', 'if']);
 
 const seriesFns = new Set(['returns', 'ewm_mean', 'ewm_stdev', 'rolling_mean', 'rolling_stdev', 'rolling_min', 'rolling_max', 'baseline']);
 
@@ -99,6 +108,21 @@ export function generateEvaluator(plan: Plan, paramIndex: Map<string, number>, m
     statefulSlot.set(i, statefulSlot.size);
     if (seriesFns.has(n.fn)) for (const a of n.args) tickedNodes.add(a);
   });
+
+  // Nodes of params and constants only (arguments come before a node, so one pass finds them).
+  // Constants are filled in at link time; a node feeding a series signal keeps its place, where
+  // its tick is recorded.
+  const invariant = new Set<number>();
+  plan.nodes.forEach((n, i) => {
+    if (n.op === 'const' || n.op === 'param') invariant.add(i);
+    else if (pureOps.has(n.op) && 'args' in n && n.args.every((a) => invariant.has(a))) invariant.add(i);
+  });
+  for (const i of tickedNodes) invariant.delete(i);
+  const invariantNodes = [...invariant].filter((i) => (always.has(i) || quote.has(i)) && plan.nodes[i]?.op !== 'const').sort((a, b) => a - b);
+  for (const i of invariantNodes) {
+    always.delete(i);
+    quote.delete(i);
+  }
 
   const market = (alias: string | undefined): string => {
     const m = alias === undefined ? undefined : marketIndex.get(alias);
@@ -268,5 +292,6 @@ export function generateEvaluator(plan: Plan, paramIndex: Map<string, number>, m
     return e === undefined ? '' : `v[${int(i)}] = ${e};`;
   };
   const params = ['"use strict";', ...paramNodes.map(plain).filter(Boolean)].join('\n');
-  return { always: body(alwaysNodes), quote: body(quoteNodes), params, alwaysNodes, quoteNodes, statefulSlot, tickedNodes };
+  const invariantBody = ['"use strict";', ...invariantNodes.map(plain).filter(Boolean)].join('\n');
+  return { always: body(alwaysNodes), quote: body(quoteNodes), params, invariant: invariantBody, invariantNodes, alwaysNodes, quoteNodes, statefulSlot, tickedNodes };
 }

@@ -20,6 +20,10 @@ export interface CalendarReader {
   within(name: number, windowNs: number, t: number): boolean;
 }
 
+/** What the invariant nodes never read (they read params and constants only). */
+const noAccount: AccountReader = { position: () => NaN, pnl: () => NaN, totalPnl: () => NaN, dailyPnl: () => NaN };
+const noCalendar: CalendarReader = { within: () => false };
+
 type EvalFn = (v: Float64Array, tk: Uint8Array, P: Float64Array, M: MarketView[], A: AccountReader, S: StatefulInstance[], E: CalendarReader, t: number) => void;
 
 export interface StatefulSlot {
@@ -49,6 +53,8 @@ export interface LinkedPlan {
   evalQuote: EvalFn;
   /** Re-evaluates param-dependent `always` nodes after a scenario switch changed params. */
   evalParams: EvalFn;
+  /** Computes the nodes of params and constants only; run whenever `params` change. */
+  evalInvariant: EvalFn;
   /** Per scenario: [param slot, value] pairs to apply when it is active. */
   overrides: Array<Array<[number, number]>>;
   /** Per quote: its market's index, and min_interval in ns. */
@@ -56,7 +62,7 @@ export interface LinkedPlan {
   quoteIntervalsNs: Float64Array;
   /** The unit kind of each node (for bps-or-price decisions at run time). */
   nodeKinds: string[];
-  source: { always: string; quote: string; params: string };
+  source: { always: string; quote: string; params: string; invariant: string };
 }
 
 export function link(plan: Plan, adopt?: LinkedPlan): LinkedPlan {
@@ -105,6 +111,10 @@ export function link(plan: Plan, adopt?: LinkedPlan): LinkedPlan {
   const evalAlways = new Function(...evaluatorParams, gen.always) as EvalFn;
   const evalQuote = new Function(...evaluatorParams, gen.quote) as EvalFn;
   const evalParams = new Function(...evaluatorParams, gen.params) as EvalFn;
+  const evalInvariant = new Function(...evaluatorParams, gen.invariant) as EvalFn;
+
+  // Nodes of params and constants only: computed now, and again whenever params change.
+  evalInvariant(values, new Uint8Array(0), params, [], noAccount, [], noCalendar, 0);
 
   return {
     plan,
@@ -120,10 +130,11 @@ export function link(plan: Plan, adopt?: LinkedPlan): LinkedPlan {
     evalAlways,
     evalQuote,
     evalParams,
+    evalInvariant,
     overrides,
     quoteMarkets: Int32Array.from(plan.quotes, (q) => marketIndex.get(q.market) ?? -1),
     quoteIntervalsNs: Float64Array.from(plan.quotes, (q) => q.minIntervalSec * 1e9),
     nodeKinds: plan.nodes.map((n) => n.type.kind),
-    source: { always: gen.always, quote: gen.quote, params: gen.params },
+    source: { always: gen.always, quote: gen.quote, params: gen.params, invariant: gen.invariant },
   };
 }

@@ -45,13 +45,29 @@ describe('linking', () => {
   it('generates code from the plan IR only: no names or strings from the source', () => {
     for (const p of plans()) {
       const l = link(p);
-      for (const code of [l.source.always, l.source.quote, l.source.params]) {
+      for (const code of [l.source.always, l.source.quote, l.source.params, l.source.invariant]) {
         // Only indexed slots, numbers, Math functions and the evaluator's own parameters appear.
         const words = new Set(code.replace(/\b\d+(\.\d+)?(e[+-]?\d+)?\b/g, '0').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
         const allowed = new Set(['use', 'strict', 'v', 'tk', 'P', 'M', 'A', 'S', 'E', 't', 'x', 'const', 'if', 'else', 'Math', 'pow', 'abs', 'log', 'exp', 'sqrt', 'min', 'max', 'round', 'floor', 'ceil', 'update', 'advance', 'value', 'ticked', 'bid', 'ask', 'mid', 'microprice', 'spread', 'last', 'tick', 'lot', 'bidQty', 'askQty', 'bidAt', 'askAt', 'bidSizeAt', 'askSizeAt', 'wmid', 'depth', 'imbalance', 'position', 'pnl', 'totalPnl', 'dailyPnl', 'within', 'true', 'false']);
         for (const w of words) expect(allowed.has(w), `unexpected word ${w} in generated code of ${p.strategy.name}`).toBe(true);
       }
     }
+  });
+
+  it('computes nodes of params and constants once, and again when params change', () => {
+    const p = plans().find((x) => x.strategy.name === 'avellaneda-stoikov') as Plan;
+    const l = link(p);
+    // ln(1 + gamma / kappa) is a node of params only: not in the per-pass code, computed at link.
+    const ln = p.nodes.findIndex((n) => n.op === 'ln');
+    expect(ln).toBeGreaterThan(0);
+    expect(l.source.quote).not.toContain('Math.log');
+    expect(l.source.invariant).toContain(`v[${ln}] = Math.log(`);
+    const gamma = l.paramIndex.get('gamma') ?? -1;
+    const kappa = l.paramIndex.get('kappa') ?? -1;
+    expect(l.values[ln]).toBe(Math.log(1 + (l.params[gamma] ?? NaN) / (l.params[kappa] ?? NaN)));
+    l.params[gamma] = 0.25;
+    l.evalInvariant(l.values, l.ticks, l.params, [], { position: () => 0, pnl: () => 0, totalPnl: () => 0, dailyPnl: () => 0 }, [], { within: () => false }, 0);
+    expect(l.values[ln]).toBe(Math.log(1 + 0.25 / (l.params[kappa] ?? NaN)));
   });
 
   it('puts constants in place once and evaluates nodes in plan order', () => {
