@@ -114,6 +114,9 @@ export class Engine {
   private readonly sink: ActionSink;
   private nowNs = 0;
   private dayIndex = NaN;
+  /** Event-time bounds of day `dayIndex` (NaN: not known yet, so the next evaluation works it out). */
+  private dayStartNs = NaN;
+  private dayEndNs = NaN;
   private dayStartPnl = 0;
   private lastQuoteNs: number[];
   private smoothed: Float64Array;
@@ -242,11 +245,11 @@ export class Engine {
   replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length, timeOffsetNs = 0): void {
     const { kind, market, side, flags, exchTs, priceTicks, qty, orderId } = batch;
     const applyBook = this.options.applyBook;
+    if (to > from) this.stats.events += to - from;
     for (let i = from; i < to; i++) {
       const m = feedToPlan[market[i] ?? 0] ?? -1;
       // The offset lets benchmarks replay one recording many times on a clock that keeps going forward.
       const t = (exchTs[i] ?? 0) + timeOffsetNs;
-      this.stats.events++;
       // Book rows are judged at the message end (did the touch, or the levels the plan reads,
       // move?); trades on a plan market and calendar events always count.
       const k0 = kind[i] ?? 0;
@@ -744,7 +747,11 @@ export class Engine {
   }
 
   private rollDay(t: number): void {
+    // The day index changes only when t leaves [dayStartNs, dayEndNs): one comparison per evaluation.
+    if (t >= this.dayStartNs && t < this.dayEndNs) return;
     const day = Math.floor(t / 86400e9);
+    this.dayStartNs = day * 86400e9;
+    this.dayEndNs = (day + 1) * 86400e9;
     if (day !== this.dayIndex) {
       this.dayIndex = day;
       this.dayStartPnl = this.totalPnl();
@@ -758,6 +765,11 @@ export class Engine {
 
   dailyPnl(): number {
     return this.totalPnl() - this.dayStartPnl;
+  }
+
+  /** @internal (EngineRiskContext) */
+  get dayStartPnlValue(): number {
+    return this.dayStartPnl;
   }
 
   totalPnl(): number {
@@ -937,6 +949,8 @@ export class Engine {
   importState(s: EngineState, opts: { carrySignals: boolean }): void {
     this.nowNs = s.nowNs;
     this.dayIndex = s.dayIndex ?? NaN;
+    this.dayStartNs = NaN;
+    this.dayEndNs = NaN;
     this.dayStartPnl = s.dayStartPnl;
     s.accounts.forEach((a, i) => this.accounts[i]?.import(a));
     this.orders.import(s.orders, s.nextOrderId);
@@ -1070,6 +1084,9 @@ class EngineRiskContext implements RiskContext {
   }
   dailyPnl(): number {
     return this.e.dailyPnl();
+  }
+  get dayStartPnl(): number {
+    return this.e.dayStartPnlValue;
   }
 }
 

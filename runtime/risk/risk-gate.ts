@@ -29,6 +29,8 @@ export interface RiskContext {
   /** Strategy PnL (quote currency) and PnL since 00:00 UTC of the current day. */
   pnl(): number;
   dailyPnl(): number;
+  /** PnL at 00:00 UTC of the current day: dailyPnl() is pnl() less this. */
+  readonly dayStartPnl: number;
 }
 
 export interface OrderIntent {
@@ -246,7 +248,7 @@ export class RiskGate {
       let held = false;
       switch (c.kind) {
         case Kind.loss:
-          if (!c.periodTotal && daily !== daily) daily = ctx.dailyPnl();
+          if (!c.periodTotal && daily !== daily) daily = pnl - ctx.dayStartPnl;
           held = -(c.periodTotal ? pnl : daily) > limit;
           break;
         case Kind.drawdown:
