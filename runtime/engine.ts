@@ -52,7 +52,7 @@ export interface EngineOptions {
    * rows go to the bound books through the feed-to-plan map and L3 rows to each market's `l3`
    * handler.
    */
-  applyBook?: { apply(batch: EventBatch, row: number): void };
+  applyBook?: { applyRow(kind: number, market: number, side: SideValue, priceTicks: number, qty: number, orderId: number): void };
   sink?: ActionSink;
   /**
    * The orders go to a venue (or a simulated one) that confirms cancels: a cancelled order stays
@@ -256,7 +256,9 @@ export class Engine {
       if ((m >= 0 && (k0 === EventKind.Trade || k0 === EventKind.OrderExecute || k0 === EventKind.HiddenExecute)) || k0 === EventKind.Calendar) this.dirty = true;
       if (applyBook) {
         const k = kind[i] ?? 0;
-        if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) applyBook.apply(batch, i);
+        if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) {
+          applyBook.applyRow(k, market[i] ?? 0, (side[i] ?? 0) as SideValue, priceTicks[i] ?? NaN, qty[i] ?? 0, orderId[i] ?? NaN);
+        }
         if (k === EventKind.Calendar) {
           const name = batch.names[orderId[i] ?? -1];
           if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
@@ -461,8 +463,8 @@ export class Engine {
 
   /** Earliest of `due` and the plan's other timers after an evaluation at `t`. */
   private nextTimer(due: number, t: number): number {
-    const nextDay = (Math.floor(t / 86400e9) + 1) * 86400e9;
-    if (nextDay < due) due = nextDay;
+    // The next UTC day (rollDay keeps its start; NaN only before the first evaluation).
+    if (this.dayEndNs < due) due = this.dayEndNs;
     const scenarioDue = this.scenarios.dueNs;
     if (scenarioDue < due) due = scenarioDue;
     for (let k = 0; k < this.adaptNextNs.length; k++) {

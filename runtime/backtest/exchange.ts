@@ -117,7 +117,7 @@ export class SimExchange {
       case EventKind.BookLevel: {
         const book = this.books.books[feed];
         const prev = book ? book.qtyAt(side, price) : 0;
-        this.books.apply(b, i);
+        this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         this.consumed[feed]?.[side].delete(price);
         const list = ours?.[side];
         if (list && list.length > 0) {
@@ -126,7 +126,7 @@ export class SimExchange {
         return;
       }
       case EventKind.BookClear:
-        this.books.apply(b, i);
+        this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         this.consumed[feed]?.[0].clear();
         this.consumed[feed]?.[1].clear();
         return;
@@ -134,7 +134,7 @@ export class SimExchange {
         this.trade(feed, side, price, qty, tNs);
         return;
       case EventKind.OrderAdd: {
-        this.books.apply(b, i);
+        this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         const list = ours?.[side];
         if (list) for (const o of list) if (o.priceTicks === price) o.behind?.add(b.orderId[i] ?? -1);
         return;
@@ -143,7 +143,7 @@ export class SimExchange {
       case EventKind.OrderDelete:
       case EventKind.OrderExecute: {
         const id = b.orderId[i] ?? -1;
-        this.books.apply(b, i);
+        this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         const list = ours?.[side];
         if (list && list.length > 0) {
           // Backwards: a fill may take the order out of the list.

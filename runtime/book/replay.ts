@@ -31,11 +31,11 @@ export class BookReplayer {
 
   /** Applies row `i`; rows that change no book (trades, tickers, halts, calendar) are ignored. */
   apply(batch: EventBatch, i: number): void {
-    const kind = batch.kind[i] ?? 0;
-    const market = batch.market[i] ?? 0;
-    const side = (batch.side[i] ?? 0) as SideValue;
-    const price = batch.priceTicks[i] ?? NaN;
-    const qty = batch.qty[i] ?? 0;
+    this.applyRow(batch.kind[i] ?? 0, batch.market[i] ?? 0, (batch.side[i] ?? 0) as SideValue, batch.priceTicks[i] ?? NaN, batch.qty[i] ?? 0, batch.orderId[i] ?? NaN);
+  }
+
+  /** `apply` for a row whose fields the caller has read already. */
+  applyRow(kind: number, market: number, side: SideValue, price: number, qty: number, orderId: number): void {
     if (!this.orders) {
       this.applyLevels(kind, market, side, price, qty);
       return;
@@ -54,16 +54,16 @@ export class BookReplayer {
         return;
       }
       case EventKind.OrderAdd:
-        this.l3(market).add(batch.orderId[i] ?? NaN, side, price, qty);
+        this.l3(market).add(orderId, side, price, qty);
         return;
       case EventKind.OrderReduce:
-        this.l3(market).reduce(batch.orderId[i] ?? NaN, side, price, qty);
+        this.l3(market).reduce(orderId, side, price, qty);
         return;
       case EventKind.OrderDelete:
-        this.l3(market).delete(batch.orderId[i] ?? NaN, side, price, qty);
+        this.l3(market).delete(orderId, side, price, qty);
         return;
       case EventKind.OrderExecute:
-        this.l3(market).execute(batch.orderId[i] ?? NaN, side, price, qty);
+        this.l3(market).execute(orderId, side, price, qty);
         return;
       default:
         return;
