@@ -213,7 +213,8 @@ export function generateEvaluator(plan: Plan, paramIndex: Map<string, number>, m
           case 'sub': return `${a(0)} - ${a(1)}`;
           case 'mul': return `${a(0)} * ${a(1)}`;
           case 'div': return `${a(0)} / ${a(1)}`;
-          case 'pow': return `Math.pow(${a(0)}, ${a(1)})`;
+          // x ^ 2 is x × x: the same double (fdlibm's pow returns x*x for y = 2), without a call.
+          case 'pow': return argIsConst(n, 1, 2) ? `(${a(0)} * ${a(0)})` : `Math.pow(${a(0)}, ${a(1)})`;
           case 'neg': return `-${a(0)}`;
           case 'abs': return `Math.abs(${a(0)})`;
           case 'ln': return `Math.log(${a(0)})`;

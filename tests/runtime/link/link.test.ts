@@ -70,6 +70,18 @@ describe('linking', () => {
     expect(l.values[ln]).toBe(Math.log(1 + 0.25 / (l.params[kappa] ?? NaN)));
   });
 
+  it('writes x ^ 2 as x × x, which is the double Math.pow gives', () => {
+    const p = plans().find((x) => x.strategy.name === 'avellaneda-stoikov') as Plan;
+    expect(link(p).source.always).toMatch(/v\[\d+\] = \(v\[(\d+)\] \* v\[\1\]\);/);
+    // The assumption, checked over many magnitudes (including subnormal and huge results).
+    let seed = 7;
+    for (let k = 0; k < 100_000; k++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const x = (seed / 2147483648 - 0.5) * 10 ** ((k % 640) - 320);
+      expect(x * x).toBe(Math.pow(x, 2));
+    }
+  });
+
   it('puts constants in place once and evaluates nodes in plan order', () => {
     const p = plans().find((x) => x.strategy.name === 'glft') as Plan;
     const l = link(p);
