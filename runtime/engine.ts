@@ -127,6 +127,8 @@ export class Engine {
   private dirty = false;
   /** Per plan market: the plan reads levels beyond the touch, so every book change matters. */
   private readsDepth: boolean[];
+  /** Per plan market: the plan reads its public trades (`last`, vwap, volume, trade_rate). */
+  private readsTrades: boolean[];
   /** Per plan market: the book's version (readsDepth) or touch version at the last evaluation. */
   private readonly seenBook: Float64Array;
   /** Earliest event time a timer of the plan falls due (heartbeat, deferred quote pass, order age…). */
@@ -166,6 +168,7 @@ export class Engine {
     this.adaptNextNs = valid.adaptations.map(() => NaN);
     this.snapshots = this.makeSnapshots(valid);
     this.readsDepth = readsBeyondTouch(valid);
+    this.readsTrades = readsTradesOf(valid);
     this.seenBook = new Float64Array(valid.markets.length).fill(NaN);
     this.calendarWindows = calendarWindows(valid, this.lp.eventNames);
     const hb = options.heartbeatNs ?? 1e9;
@@ -251,9 +254,9 @@ export class Engine {
       // The offset lets benchmarks replay one recording many times on a clock that keeps going forward.
       const t = (exchTs[i] ?? 0) + timeOffsetNs;
       // Book rows are judged at the message end (did the touch, or the levels the plan reads,
-      // move?); trades on a plan market and calendar events always count.
+      // move?); trades count where the plan reads trades, calendar events always.
       const k0 = kind[i] ?? 0;
-      if ((m >= 0 && (k0 === EventKind.Trade || k0 === EventKind.OrderExecute || k0 === EventKind.HiddenExecute)) || k0 === EventKind.Calendar) this.dirty = true;
+      if ((m >= 0 && (k0 === EventKind.Trade || k0 === EventKind.OrderExecute || k0 === EventKind.HiddenExecute) && this.readsTrades[m] === true) || k0 === EventKind.Calendar) this.dirty = true;
       if (applyBook) {
         const k = kind[i] ?? 0;
         if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) {
@@ -901,6 +904,7 @@ export class Engine {
     this.snapshots = this.makeSnapshots(plan);
     this.adaptNextNs = plan.adaptations.map(() => NaN);
     this.readsDepth = readsBeyondTouch(plan);
+    this.readsTrades = readsTradesOf(plan);
     this.calendarWindows = calendarWindows(plan, this.lp.eventNames);
     plan.markets.forEach((m, i) => {
       const old = this.views[i];
@@ -1023,6 +1027,20 @@ function readsBeyondTouch(plan: Plan): boolean[] {
     }
   }
   return deep;
+}
+
+/** Per plan market: does the plan read its public trades (`last`, or a trade statistic)? */
+function readsTradesOf(plan: Plan): boolean[] {
+  const reads = plan.markets.map(() => false);
+  const index = new Map(plan.markets.map((m, i) => [m.alias, i]));
+  for (const n of plan.nodes) {
+    let alias: string | undefined;
+    if (n.op === 'book' && n.field === 'last') alias = n.market;
+    else if (n.op === 'stateful' && (n.fn === 'vwap' || n.fn === 'volume' || n.fn === 'trade_rate')) alias = n.markets?.[0];
+    const m = alias === undefined ? -1 : index.get(alias) ?? -1;
+    if (m >= 0) reads[m] = true;
+  }
+  return reads;
 }
 
 /** The `event(name) within W` reads of a plan: the edges of their windows are timers. */
