@@ -13,7 +13,7 @@ import { link, type AccountReader, type LinkedPlan } from './link/link.js';
 import { MarketView } from './market-view.js';
 import { OrderRegistry, type WorkingOrder } from './orders.js';
 import { loadPlan } from './plan/load-plan.js';
-import { buildQuotes, ceilTicks, floorLots, floorTicks, type QuoteValues } from './quote/build-quotes.js';
+import { buildQuotes, ceilTicks, floorLots, floorTicks, type BuildContext, type QuoteValues } from './quote/build-quotes.js';
 import { DesiredQuotes, type DesiredSide } from './quote/desired.js';
 import { diffSide, type DiffPolicy, type DiffSink } from './quote/order-diff.js';
 import { RiskGate, type OrderIntent, type RiskContext, type RiskGateState, type RiskTransition } from './risk/risk-gate.js';
@@ -45,14 +45,6 @@ export interface MarketBinding {
 export interface EngineOptions {
   /** One book per plan market, in plan order: what the plan reads. */
   markets: MarketBinding[];
-  /**
-   * Applies one book-changing row (BookClear, BookLevel, L3 rows) of a batch to the books: a
-   * runtime/book/replay.ts BookReplayer whose books are the ones bound above (an object rather than
-   * a closure, so the call at every row sees one class whatever session made it). Without it, L2
-   * rows go to the bound books through the feed-to-plan map and L3 rows to each market's `l3`
-   * handler.
-   */
-  applyBook?: { applyRow(kind: number, market: number, side: SideValue, priceTicks: number, qty: number, orderId: number): void };
   sink?: ActionSink;
   /**
    * The orders go to a venue (or a simulated one) that confirms cancels: a cancelled order stays
@@ -110,6 +102,7 @@ export class Engine {
   private readonly raw: QuoteValues = { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, levels: 0, step: 0, stepIsPrice: false };
   private readonly diffPolicy: DiffPolicy = { toleranceTicks: 0, maxAgeNs: Infinity, nowNs: 0, descending: false };
   private readonly quoteSink = new QuoteSink(this);
+  private readonly buildContext: BuildContext = { bestBid: NaN, bestAsk: NaN, allowBid: true, allowAsk: true };
   private readonly intent: OrderIntent = { market: 0, side: Side.Bid, price: NaN, qty: 0, replaces: NO_ORDER };
   private readonly sink: ActionSink;
   private nowNs = 0;
@@ -247,7 +240,6 @@ export class Engine {
    */
   replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length, timeOffsetNs = 0): void {
     const { kind, market, side, flags, exchTs, priceTicks, qty, orderId } = batch;
-    const applyBook = this.options.applyBook;
     if (to > from) this.stats.events += to - from;
     for (let i = from; i < to; i++) {
       const m = feedToPlan[market[i] ?? 0] ?? -1;
@@ -257,21 +249,13 @@ export class Engine {
       // move?); trades count where the plan reads trades, calendar events always.
       const k0 = kind[i] ?? 0;
       if ((m >= 0 && (k0 === EventKind.Trade || k0 === EventKind.OrderExecute || k0 === EventKind.HiddenExecute) && this.readsTrades[m] === true) || k0 === EventKind.Calendar) this.dirty = true;
-      if (applyBook) {
-        const k = kind[i] ?? 0;
-        if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) {
-          applyBook.applyRow(k, market[i] ?? 0, (side[i] ?? 0) as SideValue, priceTicks[i] ?? NaN, qty[i] ?? 0, orderId[i] ?? NaN);
-        }
-        if (k === EventKind.Calendar) {
-          const name = batch.names[orderId[i] ?? -1];
-          if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
-        } else if (m >= 0 && (k === EventKind.Trade || k === EventKind.OrderExecute || k === EventKind.HiddenExecute)) {
-          const view = this.views[m];
-          if (view) this.onTrade(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0, t);
-        }
+      if (k0 === EventKind.Calendar) {
+        const name = batch.names[orderId[i] ?? -1];
+        if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
       } else if (m >= 0) {
+        // Rows of feeds the plan does not read are skipped: nothing reads their books.
         const view = this.views[m];
-        const k = kind[i];
+        const k = k0;
         if (view) {
           switch (k) {
             case EventKind.BookLevel:
@@ -306,11 +290,6 @@ export class Engine {
             case EventKind.HiddenExecute:
               this.onTrade(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0, t);
               break;
-            case EventKind.Calendar: {
-              const name = batch.names[orderId[i] ?? -1];
-              if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
-              break;
-            }
             default:
               break;
           }
@@ -523,12 +502,12 @@ export class Engine {
     if (paused) {
       desired.clear();
     } else {
-      buildQuotes(raw, market, {
-        bestBid: view.bid,
-        bestAsk: view.ask,
-        allowBid: !reduceOnly || pos < 0,
-        allowAsk: !reduceOnly || pos > 0,
-      }, desired);
+      const bc = this.buildContext;
+      bc.bestBid = view.bid;
+      bc.bestAsk = view.ask;
+      bc.allowBid = !reduceOnly || pos < 0;
+      bc.allowAsk = !reduceOnly || pos > 0;
+      buildQuotes(raw, market, bc, desired);
     }
 
     const tolNode = q.refresh?.tolerance;

@@ -18,7 +18,7 @@ export interface ReplaySession {
 export function createReplaySession(
   plan: Plan,
   batch: EventBatch,
-  options: Omit<EngineOptions, 'markets' | 'applyBook'> & { markets?: Record<string, string> } = {},
+  options: Omit<EngineOptions, 'markets'> & { markets?: Record<string, string> } = {},
 ): ReplaySession {
   const binding = bindMarkets(plan, batch.markets, options.markets ?? {});
   // The plan reads price levels only: order-by-order books would be upkeep nobody reads.
@@ -31,7 +31,6 @@ export function createReplaySession(
       if (!book) throw new Error(`no book for feed market ${f}`);
       return { book };
     }),
-    applyBook: replayer,
   });
   return {
     engine,

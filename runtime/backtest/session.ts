@@ -154,7 +154,6 @@ export class BacktestSession {
         if (!book) throw new Error(`no book for feed ${f}`);
         return { book };
       }),
-      applyBook: strategyBooks,
       venueAcks: true,
       sink: (a) => this.send(a),
     });
@@ -482,8 +481,11 @@ export class BacktestSession {
     const books = this.exchange.books.books;
     const quoteBid = this.quoteBidScratch;
     const quoteAsk = this.quoteAskScratch;
-    quoteBid.fill(NaN);
-    quoteAsk.fill(NaN);
+    // Loops, not fill(): a builtin call costs more than the one or two entries there are.
+    for (let m = 0; m < n; m++) {
+      quoteBid[m] = NaN;
+      quoteAsk[m] = NaN;
+    }
     this.exchange.bestQuotes(quoteBid, quoteAsk);
     let pnl = 0;
     for (let m = 0; m < n; m++) {
