@@ -127,6 +127,8 @@ export class Engine {
   /** Earliest event time a timer of the plan falls due (heartbeat, deferred quote pass, order age…). */
   private dueNs = -Infinity;
   private readonly heartbeatNs: number;
+  /** Per plan market: the L3 handler bound with its book, if any (read at every L3 row). */
+  private readonly l3Handlers: Array<L3Handler | undefined>;
   /** Per plan node of an `event(...) within W`: the event name and W in ns (their window edges are timers). */
   private calendarWindows: Array<{ name: number; windowNs: number }>;
   private pendingCancelAll: string | undefined;
@@ -167,6 +169,7 @@ export class Engine {
     const hb = options.heartbeatNs ?? 1e9;
     if (!(hb > 0)) throw new RangeError(`heartbeatNs must be > 0, not ${hb}`);
     this.heartbeatNs = hb;
+    this.l3Handlers = options.markets.map((b) => b.l3);
   }
 
   get plan(): Plan {
@@ -271,7 +274,7 @@ export class Engine {
             case EventKind.OrderReduce:
             case EventKind.OrderDelete:
             case EventKind.OrderExecute: {
-              const l3 = this.options.markets[m]?.l3;
+              const l3 = this.l3Handlers[m];
               const s = (side[i] ?? 0) as SideValue;
               const p = priceTicks[i] ?? 0;
               const q = qty[i] ?? 0;

@@ -69,8 +69,6 @@ class CompiledRule {
   readonly bucket: TokenBucket | undefined;
   /** price_band rules: the width is a price difference, not bps (set from the node kinds). */
   widthIsPrice = false;
-  /** Per plan market: 1 when the rule covers it (an indexed read at every check, not a search). */
-  readonly covers: Uint8Array;
   /** The market, when the rule covers exactly one (the usual case); -1 otherwise. */
   readonly onlyMarket: number;
 
@@ -87,13 +85,7 @@ class CompiledRule {
     this.side = SideLimit[rule.side ?? 'abs'];
     this.periodTotal = rule.period === 'total';
     this.bucket = rule.kind === 'order_rate' ? new TokenBucket(Math.max(1, rule.worstCase ?? 1), (rule.perSec ?? 1) * 1e9) : undefined;
-    this.covers = new Uint8Array(Math.max(0, ...markets) + 1);
-    for (const m of markets) if (m >= 0) this.covers[m] = 1;
     this.onlyMarket = markets.length === 1 ? markets[0] ?? -1 : -1;
-  }
-
-  limit(values: Float64Array): number {
-    return this.limitNode < 0 ? NaN : values[this.limitNode] ?? NaN;
   }
 }
 
@@ -111,6 +103,15 @@ export class RiskGate {
   private peakPnl = -Infinity;
   private killed = false;
   private readonly rules: CompiledRule[];
+  // What check and review read of each rule, as typed arrays indexed by rule (by rule × market for
+  // `ruleCovers`): one shape, plain loads, on paths that run at every order and every evaluation.
+  private readonly ruleKind: Int8Array;
+  private readonly ruleLimitNode: Int32Array;
+  private readonly ruleSide: Int8Array;
+  private readonly ruleOnlyMarket: Int32Array;
+  private readonly rulePeriodTotal: Uint8Array;
+  private readonly ruleCovers: Uint8Array;
+  private readonly marketCount: number;
   /** Indices of the rules `review` looks at (post-trade kinds), in rule order. */
   private readonly reviewed: Int32Array;
   /** Counts per rule id of times a limit bit, for summaries. */
@@ -132,6 +133,17 @@ export class RiskGate {
     this.reviewed = Int32Array.from(this.rules.flatMap((c, i) => (postTrade.includes(c.kind) ? [i] : [])));
     this.breachedFlags = new Uint8Array(this.rules.length);
     this.reduceOnlyFlags = new Uint8Array(this.rules.length);
+    const n = this.rules.length;
+    this.marketCount = plan.markets.length;
+    this.ruleKind = Int8Array.from(this.rules, (c) => c.kind);
+    this.ruleLimitNode = Int32Array.from(this.rules, (c) => c.limitNode);
+    this.ruleSide = Int8Array.from(this.rules, (c) => c.side);
+    this.ruleOnlyMarket = Int32Array.from(this.rules, (c) => c.onlyMarket);
+    this.rulePeriodTotal = Uint8Array.from(this.rules, (c) => (c.periodTotal ? 1 : 0));
+    this.ruleCovers = new Uint8Array(n * this.marketCount);
+    this.rules.forEach((c, i) => {
+      for (const m of c.markets) if (m >= 0 && m < this.marketCount) this.ruleCovers[i * this.marketCount + m] = 1;
+    });
   }
 
   /** Ids of the rules holding the gate in reduce-only. */
@@ -170,23 +182,28 @@ export class RiskGate {
 
     const values = ctx.values;
     const signedQty = o.side === Side.Bid ? o.qty : -o.qty;
-    for (let i = 0; i < this.rules.length; i++) {
+    const nRules = this.rules.length;
+    const stride = this.marketCount;
+    for (let i = 0; i < nRules; i++) {
+      if (this.ruleCovers[i * stride + m0] !== 1) continue;
       const c = this.rules[i] as CompiledRule;
-      if (c.covers[m0] !== 1) continue;
-      const limit = c.limit(values);
-      switch (c.kind) {
+      const ln = this.ruleLimitNode[i] ?? -1;
+      const limit = ln < 0 ? NaN : values[ln] ?? NaN;
+      const only = this.ruleOnlyMarket[i] ?? -1;
+      switch (this.ruleKind[i]) {
         case Kind.position: {
           if (reducing) break;
           // Position if every working order on the order's side filled, plus the order itself.
-          const potential = c.onlyMarket === m0 ? pos0 + (o.side === Side.Bid ? buys0 : -sells0) + signedQty : this.potentialPosition(c.markets, o, ctx);
-          const over = (c.side !== SideLimit.short && potential > limit + 1e-12) || (c.side !== SideLimit.long && -potential > limit + 1e-12);
+          const potential = only === m0 ? pos0 + (o.side === Side.Bid ? buys0 : -sells0) + signedQty : this.potentialPosition(c.markets, o, ctx);
+          const sideLimit = this.ruleSide[i];
+          const over = (sideLimit !== SideLimit.short && potential > limit + 1e-12) || (sideLimit !== SideLimit.long && -potential > limit + 1e-12);
           if (over || !Number.isFinite(limit)) return this.enforce(c, ctx.nowNs, `position would reach ${round(potential)} against a limit of ${round(limit)}`);
           break;
         }
         case Kind.notional: {
           if (reducing) break;
           let notional = 0;
-          if (c.onlyMarket === m0) {
+          if (only === m0) {
             const mid = ctx.mid(m0);
             const pos = pos0 + signedQty;
             notional = Math.max(Math.abs(pos + buys0), Math.abs(pos - sells0)) * (Number.isFinite(mid) ? mid : o.price);
@@ -244,13 +261,16 @@ export class RiskGate {
     for (let k = 0; k < reviewed.length; k++) {
       const i = reviewed[k] ?? 0;
       const c = this.rules[i] as CompiledRule;
-      const limit = c.limit(values);
+      const ln = this.ruleLimitNode[i] ?? -1;
+      const limit = ln < 0 ? NaN : values[ln] ?? NaN;
       let held = false;
-      switch (c.kind) {
-        case Kind.loss:
-          if (!c.periodTotal && daily !== daily) daily = pnl - ctx.dayStartPnl;
-          held = -(c.periodTotal ? pnl : daily) > limit;
+      switch (this.ruleKind[i]) {
+        case Kind.loss: {
+          const total = this.rulePeriodTotal[i] === 1;
+          if (!total && daily !== daily) daily = pnl - ctx.dayStartPnl;
+          held = -(total ? pnl : daily) > limit;
           break;
+        }
         case Kind.drawdown:
           held = this.peakPnl - pnl > limit;
           break;
@@ -258,7 +278,8 @@ export class RiskGate {
           let pos = 0;
           const markets = c.markets;
           for (let k = 0; k < markets.length; k++) pos += ctx.position(markets[k] ?? -1);
-          held = (c.side !== SideLimit.short && pos >= limit - 1e-12) || (c.side !== SideLimit.long && -pos >= limit - 1e-12);
+          const sideLimit = this.ruleSide[i];
+          held = (sideLimit !== SideLimit.short && pos >= limit - 1e-12) || (sideLimit !== SideLimit.long && -pos >= limit - 1e-12);
           break;
         }
         case Kind.condition:
