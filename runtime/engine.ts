@@ -97,6 +97,8 @@ export class Engine {
   private scenarios: ScenarioSwitch;
   private readonly calendar: Calendar;
   private desired: DesiredQuotes[];
+  /** Per plan quote: what a quote pass reads of it, laid out once (see QuoteShape). */
+  private quoteShapes: QuoteShape[];
   private readonly scratch = { keptW: new Uint8Array(64), keptD: new Uint8Array(64) };
   // Reused by every quote pass (one runs at a time), so a pass allocates only the actions it sends.
   private readonly raw: QuoteValues = { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, levels: 0, step: 0, stepIsPrice: false };
@@ -157,6 +159,7 @@ export class Engine {
     this.gate = this.makeGate(valid);
     this.scenarios = new ScenarioSwitch(valid.scenarios);
     this.desired = this.makeDesired(valid);
+    this.quoteShapes = valid.quotes.map((q) => new QuoteShape(q, valid));
     this.lastQuoteNs = valid.markets.map(() => -Infinity);
     this.smoothed = new Float64Array(valid.markets.length * 2).fill(NaN);
     this.smoothedAt = new Float64Array(valid.markets.length * 2).fill(NaN);
@@ -436,8 +439,11 @@ export class Engine {
         quoted = true;
       }
       this.quoteMarket(qi, m, t);
-      const aged = this.oldestQuoteNs(m) + (quotes[qi]?.refresh?.maxAgeSec ?? Infinity) * 1e9;
-      if (aged < due) due = aged;
+      const maxAgeNs = this.quoteShapes[qi]?.maxAgeNs ?? Infinity;
+      if (maxAgeNs !== Infinity) {
+        const aged = this.oldestQuoteNs(m) + maxAgeNs;
+        if (aged < due) due = aged;
+      }
     }
     this.forceQuote = false;
     if (lp.plan.hedges.length > 0) this.hedge(t);
@@ -479,7 +485,7 @@ export class Engine {
 
   private quoteMarket(qi: number, m: number, t: number): void {
     const lp = this.lp;
-    const q = lp.plan.quotes[qi];
+    const q = this.quoteShapes[qi];
     const view = this.views[m];
     const market = lp.plan.markets[m];
     const desired = this.desired[qi];
@@ -495,12 +501,12 @@ export class Engine {
     raw.ask = v[q.ask] ?? NaN;
     raw.bidSize = v[q.bidSize] ?? NaN;
     raw.askSize = v[q.askSize] ?? NaN;
-    raw.levels = q.ladder ? v[q.ladder.levels] ?? 0 : 1;
-    raw.step = q.ladder ? v[q.ladder.step] ?? 0 : 0;
-    raw.stepIsPrice = q.ladder ? lp.nodeKinds[q.ladder.step] === 'price' : false;
-    if (q.smoothing) {
-      raw.bid = this.smooth(2 * m, raw.bid, q.smoothing.halflifeSec, t);
-      raw.ask = this.smooth(2 * m + 1, raw.ask, q.smoothing.halflifeSec, t);
+    raw.levels = q.levelsNode >= 0 ? v[q.levelsNode] ?? 0 : 1;
+    raw.step = q.stepNode >= 0 ? v[q.stepNode] ?? 0 : 0;
+    raw.stepIsPrice = q.stepIsPrice;
+    if (q.smoothingSec === q.smoothingSec) {
+      raw.bid = this.smooth(2 * m, raw.bid, q.smoothingSec, t);
+      raw.ask = this.smooth(2 * m + 1, raw.ask, q.smoothingSec, t);
     }
     if (paused) {
       desired.clear();
@@ -513,18 +519,15 @@ export class Engine {
       buildQuotes(raw, market, bc, desired);
     }
 
-    const tolNode = q.refresh?.tolerance;
-    const tol = tolNode === undefined ? 0 : v[tolNode] ?? 0;
-    const tolIsPrice = tolNode !== undefined && lp.nodeKinds[tolNode] === 'price';
-    const maxAgeNs = q.refresh?.maxAgeSec === undefined ? Infinity : q.refresh.maxAgeSec * 1e9;
+    const tol = q.toleranceNode < 0 ? 0 : v[q.toleranceNode] ?? 0;
     const refPrice = Number.isFinite(view.mid) ? view.mid : raw.bid;
-    const toleranceTicks = Math.max(0, tolIsPrice ? tol / market.tickSize : (tol * refPrice) / market.tickSize);
+    const toleranceTicks = Math.max(0, q.toleranceIsPrice ? tol / market.tickSize : (tol * refPrice) / market.tickSize);
 
     if (this.limitsThisPass.length !== 0) this.limitsThisPass.length = 0;
     const actionsBefore = this.totalActions();
     const policy = this.diffPolicy;
     policy.toleranceTicks = toleranceTicks;
-    policy.maxAgeNs = maxAgeNs;
+    policy.maxAgeNs = q.maxAgeNs;
     policy.nowNs = t;
     const sink = this.quoteSink;
     sink.market = m;
@@ -533,10 +536,12 @@ export class Engine {
     for (let k = 0; k < 2; k++) {
       const side: SideValue = k === 0 ? Side.Bid : Side.Ask;
       const working = this.orders.quoteOrders(m, side);
-      this.ensureScratch(Math.max(working.length, desired.side(side).count));
-      policy.descending = side === Side.Bid;
+      const wanted = k === 0 ? desired.bids : desired.asks;
+      const n = working.length > wanted.count ? working.length : wanted.count;
+      if (this.scratch.keptW.length < n) this.ensureScratch(n);
+      policy.descending = k === 0;
       sink.side = side;
-      diffSide(working, desired.side(side), policy, sink, this.scratch);
+      diffSide(working, wanted, policy, sink, this.scratch);
     }
     this.lastQuoteNs[m] = t;
     const acted = this.totalActions() !== actionsBefore;
@@ -883,6 +888,7 @@ export class Engine {
     this.gate = this.makeGate(plan);
     this.scenarios = new ScenarioSwitch(plan.scenarios);
     this.desired = this.makeDesired(plan);
+    this.quoteShapes = plan.quotes.map((q) => new QuoteShape(q, plan));
     this.snapshots = this.makeSnapshots(plan);
     this.adaptNextNs = plan.adaptations.map(() => NaN);
     this.readsDepth = readsBeyondTouch(plan);
@@ -974,6 +980,38 @@ export class Engine {
     // Reconcile working orders with this plan at the next evaluation, whatever min_interval says.
     this.forceQuote = true;
     this.dirty = true;
+  }
+}
+
+/** One plan quote as a quote pass reads it: node slots (-1: none) and the settings in plain fields. */
+class QuoteShape {
+  readonly bid: number;
+  readonly ask: number;
+  readonly bidSize: number;
+  readonly askSize: number;
+  readonly levelsNode: number;
+  readonly stepNode: number;
+  readonly stepIsPrice: boolean;
+  /** Half-life of `smooth ema`, NaN without smoothing. */
+  readonly smoothingSec: number;
+  readonly toleranceNode: number;
+  readonly toleranceIsPrice: boolean;
+  /** `refresh … every`: Infinity without. */
+  readonly maxAgeNs: number;
+
+  constructor(q: Plan['quotes'][number], plan: Plan) {
+    const isPrice = (node: number | undefined): boolean => node !== undefined && plan.nodes[node]?.type.kind === 'price';
+    this.bid = q.bid;
+    this.ask = q.ask;
+    this.bidSize = q.bidSize;
+    this.askSize = q.askSize;
+    this.levelsNode = q.ladder?.levels ?? -1;
+    this.stepNode = q.ladder?.step ?? -1;
+    this.stepIsPrice = q.ladder ? isPrice(q.ladder.step) : false;
+    this.smoothingSec = q.smoothing?.halflifeSec ?? NaN;
+    this.toleranceNode = q.refresh?.tolerance ?? -1;
+    this.toleranceIsPrice = isPrice(q.refresh?.tolerance);
+    this.maxAgeNs = q.refresh?.maxAgeSec === undefined ? Infinity : q.refresh.maxAgeSec * 1e9;
   }
 }
 
