@@ -252,10 +252,10 @@ export class Engine {
       // The offset lets benchmarks replay one recording many times on a clock that keeps going forward.
       const t = (exchTs[i] ?? 0) + timeOffsetNs;
       // Book rows are judged at the message end (did the touch, or the levels the plan reads,
-      // move?); trades count where the plan reads trades, calendar events always.
+      // move?); trades count where the plan reads trades (onTrade), calendar events always.
       const k0 = kind[i] ?? 0;
-      if ((m >= 0 && (k0 === EventKind.Trade || k0 === EventKind.OrderExecute || k0 === EventKind.HiddenExecute) && this.readsTrades[m] === true) || k0 === EventKind.Calendar) this.dirty = true;
       if (k0 === EventKind.Calendar) {
+        this.dirty = true;
         const name = batch.names[orderId[i] ?? -1];
         if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
       } else if (m >= 0) {
@@ -319,6 +319,7 @@ export class Engine {
   onTrade(market: number, price: number, qty: number, tNs: number): void {
     const view = this.views[market];
     if (view) view.lastTrade = price;
+    if (this.readsTrades[market] === true) this.dirty = true;
     for (const s of this.lp.stateful) {
       if (s.tradeMarket === market && s.instance.input === 'trades') s.instance.trade(price, qty, tNs);
     }
