@@ -125,7 +125,7 @@ export class Engine {
   /** Per plan market: the plan reads its public trades (`last`, vwap, volume, trade_rate). */
   private readsTrades: boolean[];
   /** Per plan market: the book's version (readsDepth) or touch version at the last evaluation. */
-  private readonly seenBook: Float64Array;
+  private readonly seenBook: number[];
   /** Earliest event time a timer of the plan falls due (heartbeat, deferred quote pass, order age…). */
   private dueNs = -Infinity;
   private readonly heartbeatNs: number;
@@ -167,7 +167,8 @@ export class Engine {
     this.snapshots = this.makeSnapshots(valid);
     this.readsDepth = readsBeyondTouch(valid);
     this.readsTrades = readsTradesOf(valid);
-    this.seenBook = new Float64Array(valid.markets.length).fill(NaN);
+    // Small integers in a plain array (compared at every message end); -1: nothing seen yet.
+    this.seenBook = valid.markets.map(() => -1);
     this.calendarWindows = calendarWindows(valid, this.lp.eventNames);
     const hb = options.heartbeatNs ?? 1e9;
     if (!(hb > 0)) throw new RangeError(`heartbeatNs must be > 0, not ${hb}`);
