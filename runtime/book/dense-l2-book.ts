@@ -135,9 +135,24 @@ export class DenseL2Book implements L2Book {
 
   /** Adds `delta` at a level and returns the new quantity; a result <= QTY_EPSILON removes the level (returns 0). */
   add(side: SideValue, priceTicks: number, delta: number): number {
-    let q = this.qtyAt(side, priceTicks) + delta;
-    if (!(q > QTY_EPSILON)) q = 0;
-    this.set(side, priceTicks, q);
+    // set(side, price, qtyAt(side, price) + delta) with one ladder lookup instead of two.
+    this.version++;
+    const isBid = side === Side.Bid;
+    if (isBid ? !(priceTicks < this.bid) : !(priceTicks > this.ask)) this.touchVersion++;
+    const ladder = isBid ? this.bids : this.asks;
+    const q = ladder.add(priceTicks, delta, QTY_EPSILON);
+    const old = ladder.lastOld;
+    if (isBid) {
+      if (q > 0) {
+        if (!(priceTicks <= this.bid)) this.bid = priceTicks;
+      } else if (old !== 0 && priceTicks === this.bid) {
+        this.bid = this.bids.nextBelow(priceTicks);
+      }
+    } else if (q > 0) {
+      if (!(priceTicks >= this.ask)) this.ask = priceTicks;
+    } else if (old !== 0 && priceTicks === this.ask) {
+      this.ask = this.asks.nextAbove(priceTicks);
+    }
     return q;
   }
 

@@ -149,6 +149,48 @@ export class TickLadder {
     return old;
   }
 
+  /** What `add` found at the tick before it changed it. */
+  lastOld = 0;
+
+  /**
+   * `set(priceTicks, q)` with q = get(priceTicks) + delta, or 0 when q <= epsilon (or NaN), in one
+   * page lookup. Returns q; the previous value is left in `lastOld`. The order book's hot path
+   * (a level moved by a message's size) calls this once per row.
+   */
+  add(priceTicks: number, delta: number, epsilon: number): number {
+    const d = (priceTicks >> PAGE_BITS) - this.dirBase;
+    let slot = d >= 0 && d < this.dir.length && (priceTicks | 0) === priceTicks ? (this.dir[d] ?? NO_PAGE) : NO_PAGE;
+    if (slot === NO_PAGE) {
+      // Nothing stored here: the level starts from 0.
+      let fresh = 0 + delta;
+      if (!(fresh > epsilon)) fresh = 0;
+      this.lastOld = 0;
+      // pageFor refuses a price off the int32 tick grid, and makes no page for a 0.
+      slot = this.pageFor(priceTicks, fresh);
+      if (slot === NO_PAGE) return 0;
+    }
+    const at = (slot << PAGE_BITS) + (priceTicks & PAGE_MASK);
+    const old = this.values[at] ?? 0;
+    this.lastOld = old;
+    let value = old + delta;
+    if (!(value > epsilon)) value = 0;
+    this.values[at] = value;
+    if (old === 0 || value === 0) {
+      if (old === value) return 0;
+      if (this.indexed) this.bits[at >> 5] = (this.bits[at >> 5] ?? 0) ^ (1 << (at & 31));
+      const step = old === 0 ? 1 : -1;
+      this.count += step;
+      const left = (this.used[slot] ?? 0) + step;
+      this.used[slot] = left;
+      if (left === 0) {
+        this.releaseSlot(slot);
+        return value;
+      }
+    }
+    if (this.summing) this.addToSum(slot, value - old);
+    return value;
+  }
+
   /**
    * The slot for a price whose page is absent (or that is outside the directory): a new page when
    * `value` is not 0, else NO_PAGE. Throws for a price that is not an int32 tick.

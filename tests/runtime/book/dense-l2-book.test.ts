@@ -109,7 +109,11 @@ describe('DenseL2Book', () => {
       fc.property(fc.array(op, { maxLength: 200 }), fc.integer({ min: -3000, max: 5000 }), (ops, limit) => {
         const dense = new DenseL2Book();
         const naive = new NaiveBook();
+        const touch = (): string => JSON.stringify([Bid, Ask].map((s) => [naive.levels(s)[0] ?? null, naive.qtyAt(s, naive.levels(s)[0] ?? NaN)]));
         for (const o of ops) {
+          const touchBefore = touch();
+          const versionBefore = dense.touchVersion;
+          const changesBefore = dense.version;
           if (o.op === 'set') {
             dense.set(o.side, o.price, o.qty);
             naive.set(o.side, o.price, o.qty);
@@ -119,6 +123,10 @@ describe('DenseL2Book', () => {
             dense.clear();
             naive.clear();
           }
+          // The touch version moves whenever the best prices or their sizes changed (the engine
+          // skips evaluations on that); the version moves at every operation.
+          if (touch() !== touchBefore) expect(dense.touchVersion).not.toBe(versionBefore);
+          expect(dense.version).not.toBe(changesBefore);
           for (const s of [Bid, Ask] as const) {
             const levels = naive.levels(s);
             expect(dense.levelCount(s)).toBe(levels.length);
