@@ -1,6 +1,7 @@
 // The engine: the thin stateful core every mode shares (replay, simulator, paper, live). It keeps
-// the books, the account and the working orders, runs the linked plan at the end of each venue
-// message — signals, scenario, risk review, quotes, hedges, adaptation — and sends every order action
+// the books, the account and the working orders, runs the linked plan at the end of a venue message
+// that changed something the plan reads or brought one of its timers due — signals, scenario, risk
+// review, quotes, hedges, adaptation — and sends every order action
 // through the risk gate to a sink. Time comes only from events: the same plan and events give the
 // same actions, bit for bit.
 import type { Plan } from '../schemas/generated/plan.js';
@@ -242,7 +243,9 @@ export class Engine {
 
   /**
    * Replays rows [from, to) of a batch. `feedToPlan[f]` is the plan market fed by feed market f
-   * (-1: not used by the plan). Book changes apply row by row; the plan runs at each message end.
+   * (-1: not used by the plan). Book changes apply row by row; the plan runs at a message end when
+   * something it reads changed or one of its timers is due (docs/runtime.md, "When the plan is
+   * evaluated").
    * Public trades and book rows of the same message are applied before the plan sees them.
    */
   replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length, timeOffsetNs = 0): void {
@@ -1103,7 +1106,7 @@ export interface EngineState {
   signals: Array<{ key: string; snapshot: SignalSnapshot }>;
 }
 
-/** The gate's view of the engine: a class, so the review's reads at every message end stay monomorphic. */
+/** The gate's view of the engine: a class, so the review's reads at every evaluation stay monomorphic. */
 class EngineRiskContext implements RiskContext {
   constructor(private readonly e: Engine) {}
   get nowNs(): number {

@@ -5,7 +5,7 @@
 import type { Node, Plan } from '../../schemas/generated/plan.js';
 
 export interface GeneratedEvaluator {
-  /** Body of `function (v, tk, P, M, A, S, E, t)` evaluating the nodes every message needs. */
+  /** Body of `function (v, tk, P, M, A, S, E, t)` evaluating the nodes every evaluation needs. */
   always: string;
   /** Body of the same signature evaluating the nodes only quotes need (run when quoting). */
   quote: string;

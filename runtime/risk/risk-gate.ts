@@ -46,7 +46,7 @@ export type Verdict = { ok: true } | { ok: false; throttled: boolean; rule: stri
 
 const ALLOW: Verdict = { ok: true };
 
-// Rule kinds and actions as small integers: review runs at every message end, and string
+// Rule kinds and actions as small integers: review runs at every evaluation, and string
 // compares on plan objects of several shapes cost more there than the rest of the review.
 // `credit` limits what is held at a venue; the live runner enforces them (the gate never sees balances).
 const Kind = { position: 0, notional: 1, loss: 2, drawdown: 3, order_rate: 4, price_band: 5, condition: 6, credit: 7 } as const;
@@ -245,7 +245,7 @@ export class RiskGate {
 
   /**
    * Post-trade review after each evaluation: loss, drawdown, positions after fills, conditions.
-   * Runs at every message end, so it allocates nothing: breaches are flags per rule, and the words
+   * Runs at every evaluation, so it allocates nothing: breaches are flags per rule, and the words
    * describing one are only put together when the state changes or an order is refused.
    */
   review(ctx: RiskContext): void {
