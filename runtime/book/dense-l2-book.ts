@@ -120,6 +120,11 @@ export class DenseL2Book implements L2Book {
     // NaN best (empty side): every change is at the touch.
     if (isBid ? !(priceTicks < this.bid) : !(priceTicks > this.ask)) this.touchVersion++;
     const old = (isBid ? this.bids : this.asks).set(priceTicks, q);
+    this.retouch(isBid, priceTicks, q, old);
+  }
+
+  /** Keeps the best prices after a level went from `old` to `q` (set and add). */
+  private retouch(isBid: boolean, priceTicks: number, q: number, old: number): void {
     if (isBid) {
       if (q > 0) {
         if (!(priceTicks <= this.bid)) this.bid = priceTicks;
@@ -141,18 +146,7 @@ export class DenseL2Book implements L2Book {
     if (isBid ? !(priceTicks < this.bid) : !(priceTicks > this.ask)) this.touchVersion++;
     const ladder = isBid ? this.bids : this.asks;
     const q = ladder.add(priceTicks, delta, QTY_EPSILON);
-    const old = ladder.lastOld;
-    if (isBid) {
-      if (q > 0) {
-        if (!(priceTicks <= this.bid)) this.bid = priceTicks;
-      } else if (old !== 0 && priceTicks === this.bid) {
-        this.bid = this.bids.nextBelow(priceTicks);
-      }
-    } else if (q > 0) {
-      if (!(priceTicks >= this.ask)) this.ask = priceTicks;
-    } else if (old !== 0 && priceTicks === this.ask) {
-      this.ask = this.asks.nextAbove(priceTicks);
-    }
+    this.retouch(isBid, priceTicks, q, ladder.lastOld);
     return q;
   }
 

@@ -130,9 +130,15 @@ export class TickLadder {
     }
     const at = (slot << PAGE_BITS) + (priceTicks & PAGE_MASK);
     const old = this.values[at] ?? 0;
+    this.store(slot, at, old, value);
+    return old;
+  }
+
+  /** Writes `value` over `old` at `at` of `slot`'s page, keeping counts, bits and sums (set and add). */
+  private store(slot: number, at: number, old: number, value: number): void {
     this.values[at] = value;
     if (old === 0 || value === 0) {
-      if (old === value) return 0;
+      if (old === value) return;
       // A level appears or goes: its occupancy bit (bit at & 31 of word at >> 5) flips.
       if (this.indexed) this.bits[at >> 5] = (this.bits[at >> 5] ?? 0) ^ (1 << (at & 31));
       const step = old === 0 ? 1 : -1;
@@ -141,12 +147,11 @@ export class TickLadder {
       this.used[slot] = left;
       if (left === 0) {
         this.releaseSlot(slot);
-        return old;
+        return;
       }
     }
     // value − old is exact when either is 0.
     if (this.summing) this.addToSum(slot, value - old);
-    return old;
   }
 
   /** What `add` found at the tick before it changed it. */
@@ -174,20 +179,7 @@ export class TickLadder {
     this.lastOld = old;
     let value = old + delta;
     if (!(value > epsilon)) value = 0;
-    this.values[at] = value;
-    if (old === 0 || value === 0) {
-      if (old === value) return 0;
-      if (this.indexed) this.bits[at >> 5] = (this.bits[at >> 5] ?? 0) ^ (1 << (at & 31));
-      const step = old === 0 ? 1 : -1;
-      this.count += step;
-      const left = (this.used[slot] ?? 0) + step;
-      this.used[slot] = left;
-      if (left === 0) {
-        this.releaseSlot(slot);
-        return value;
-      }
-    }
-    if (this.summing) this.addToSum(slot, value - old);
+    this.store(slot, at, old, value);
     return value;
   }
 

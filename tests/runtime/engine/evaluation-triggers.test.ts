@@ -218,18 +218,26 @@ function run(source: string, rows: Row[], options: { heartbeatNs?: number; names
 
 const HOUR = 3600e9;
 
+/** A one-market plan quoting the touch, with `quote` clauses and other blocks added. */
+function touchQuoter(opts: { quote?: string; blocks?: string }): string {
+  return [
+    'strategy "t" version 1 {',
+    '  market m = sim:"BTC/USDT"',
+    opts.blocks ?? '',
+    '  quote m {',
+    '    bid = m.bid',
+    '    ask = m.ask',
+    '    size = 1 BTC',
+    opts.quote ?? '',
+    '  }',
+    '}',
+  ].join('\n');
+}
+
 describe('timers', () => {
   it('a quote pass put off by min_interval happens when the interval ends, though only deeper levels moved since', () => {
     const { actions, evalTimes } = run(
-      `strategy "t" version 1 {
-  market m = sim:"BTC/USDT"
-  quote m {
-    bid = m.bid
-    ask = m.ask
-    size = 1 BTC
-    min_interval 50ms
-  }
-}`,
+      touchQuoter({ quote: `    min_interval 50ms` }),
       [...opening(0), level(Side.Bid, 10_001, 2, 10), ...deepChanges(20, 200, 20)],
       { heartbeatNs: HOUR },
     );
@@ -243,15 +251,7 @@ describe('timers', () => {
 
   it('an order reaching its refresh age is refreshed at the first message after, with nothing else moving', () => {
     const { actions, evalTimes } = run(
-      `strategy "t" version 1 {
-  market m = sim:"BTC/USDT"
-  quote m {
-    bid = m.bid
-    ask = m.ask
-    size = 1 BTC
-    refresh when moved > 1 bps or every 2s
-  }
-}`,
+      touchQuoter({ quote: `    refresh when moved > 1 bps or every 2s` }),
       [...opening(0), ...deepChanges(100, 5_000, 300)],
       { heartbeatNs: HOUR },
     );
@@ -262,17 +262,9 @@ describe('timers', () => {
   });
 
   it('the heartbeat evaluates at least once a second of event time, and time-of-day rules see it', () => {
-    const source = `strategy "t" version 1 {
-  market m = sim:"BTC/USDT"
-  scenario late when time_of_day >= 10h0m2s {
+    const source = touchQuoter({ blocks: `  scenario late when time_of_day >= 10h0m2s {
     pause
-  }
-  quote m {
-    bid = m.bid
-    ask = m.ask
-    size = 1 BTC
-  }
-}`;
+  }` });
     const rows = [...opening(0), ...deepChanges(100, 4_000, 100)];
     const { e, evalTimes } = run(source, rows);
     expect(evalTimes.filter((t) => t > 0)).toEqual([1_000, 2_000, 3_000, 4_000]);
@@ -285,17 +277,9 @@ describe('timers', () => {
 
   it('a scenario waiting on `for` switches when its time is up', () => {
     const { e } = run(
-      `strategy "t" version 1 {
-  market m = sim:"BTC/USDT"
-  scenario wide when m.spread > 5 * m.tick for 1s {
+      touchQuoter({ blocks: `  scenario wide when m.spread > 5 * m.tick for 1s {
     pause
-  }
-  quote m {
-    bid = m.bid
-    ask = m.ask
-    size = 1 BTC
-  }
-}`,
+  }` }),
       [...opening(0), ...deepChanges(100, 3_000, 300)],
       { heartbeatNs: HOUR },
     );
@@ -305,17 +289,9 @@ describe('timers', () => {
   it('the edges of an `event within` window are timers', () => {
     const cpi: Row = { kind: EventKind.Calendar, name: 0, atMs: 60_000, tMs: 50 };
     const { e } = run(
-      `strategy "t" version 1 {
-  market m = sim:"BTC/USDT"
-  scenario news when event("cpi") within 30s {
+      touchQuoter({ blocks: `  scenario news when event("cpi") within 30s {
     pause
-  }
-  quote m {
-    bid = m.bid
-    ask = m.ask
-    size = 1 BTC
-  }
-}`,
+  }` }),
       [...opening(0), cpi, ...deepChanges(100, 100_000, 700)],
       { heartbeatNs: HOUR, names: ['cpi'] },
     );
@@ -328,17 +304,9 @@ describe('timers', () => {
 
   it('a throttled order is tried again at the next message', () => {
     const { e, actions } = run(
-      `strategy "t" version 1 {
-  market m = sim:"BTC/USDT"
-  quote m {
-    bid = m.bid
-    ask = m.ask
-    size = 1 BTC
-  }
-  risk {
+      touchQuoter({ blocks: `  risk {
     orders <= 1 per 1s -> throttle
-  }
-}`,
+  }` }),
       [...opening(0), ...deepChanges(100, 3_000, 250)],
       { heartbeatNs: HOUR },
     );
