@@ -16,7 +16,7 @@ import { OrderRegistry, type WorkingOrder } from './orders.js';
 import { loadPlan } from './plan/load-plan.js';
 import { buildQuotes, ceilTicks, floorLots, floorTicks, type BuildContext, type QuoteValues } from './quote/build-quotes.js';
 import { DesiredQuotes, type DesiredSide } from './quote/desired.js';
-import { diffSide, type DiffPolicy, type DiffSink } from './quote/order-diff.js';
+import { diffOne, diffSide, type DiffPolicy, type DiffSink } from './quote/order-diff.js';
 import { RiskGate, type OrderIntent, type RiskContext, type RiskGateState, type RiskTransition } from './risk/risk-gate.js';
 import { ScenarioSwitch, type ScenarioChange, type ScenarioState } from './scenarios.js';
 import type { SignalSnapshot, StatefulInstance } from './signals/index.js';
@@ -544,8 +544,13 @@ export class Engine {
       const wanted = k === 0 ? desired.bids : desired.asks;
       const n = working.length > wanted.count ? working.length : wanted.count;
       if (this.scratch.keptW.length < n) this.ensureScratch(n);
-      policy.descending = k === 0;
       sink.side = side;
+      // One order and one level (most passes) skip diffSide's setup; diffOne decides the same.
+      if (working.length === 1 && wanted.count === 1) {
+        diffOne(working[0] as WorkingOrder, wanted, policy, sink);
+        continue;
+      }
+      policy.descending = k === 0;
       diffSide(working, wanted, policy, sink, this.scratch);
     }
     this.lastQuoteNs[m] = t;

@@ -90,3 +90,15 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
   }
   return actions;
 }
+
+/**
+ * diffSide for exactly one working order and one desired level: keep it (no action) when it is
+ * young enough, within the tolerance and of the right size, else amend it to the level.
+ */
+export function diffOne(w: WorkingOrderView, desired: DesiredSide, policy: DiffPolicy, sink: DiffSink): number {
+  const d = desired.priceTicks[0] ?? NaN;
+  const q = desired.qty[0] ?? 0;
+  if (!(policy.nowNs - w.sinceNs > policy.maxAgeNs) && Math.abs(w.priceTicks - d) <= policy.toleranceTicks && w.qty === q) return 0;
+  sink.amend(w.id, 0, d, q);
+  return 1;
+}

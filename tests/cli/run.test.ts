@@ -4,6 +4,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BookReplayer } from '../../runtime/book/replay.js';
+import { openData } from '../../runtime/data/open.js';
+import { EventFlag, Side } from '../../runtime/events.js';
 import { root } from '../helpers.js';
 
 const bin = path.join(root, 'dist', 'quoin.mjs');
@@ -21,13 +24,31 @@ beforeAll(() => {
 }, 120_000);
 
 describe.skipIf(!existsSync(data))('quoin run', () => {
-  it('replays real data and prints a JSON summary', () => {
+  it('replays real data and prints a JSON summary', async () => {
     const r = quoin('run', 'rulesets/pure-symmetric.quoin', '--data', head, '--json');
     expect(r.stderr).toContain('as a template');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.events).toBeGreaterThanOrEqual(999);
-    expect(s.evaluations).toBe(1000); // the opening book (from the first orderbook row) and 999 messages
+    // The plan reads the touch only: it is evaluated at every message that moved the touch (the
+    // opening book, from the first orderbook row, is one), and otherwise only when a timer is due.
+    const { batch } = await openData([head]);
+    const books = new BookReplayer(batch, { orders: false });
+    let touchMoves = 0;
+    let messages = 0;
+    let last = '';
+    for (let i = 0; i < batch.length; i++) {
+      books.apply(batch, i);
+      if (((batch.flags[i] ?? 0) & EventFlag.EndOfMessage) === 0) continue;
+      messages++;
+      const b = books.books[0];
+      const touch = b ? JSON.stringify([b.bestBid(), b.bestAsk(), b.qtyAt(Side.Bid, b.bestBid()), b.qtyAt(Side.Ask, b.bestAsk())]) : '';
+      if (touch !== last) touchMoves++;
+      last = touch;
+    }
+    expect(messages).toBe(1000);
+    expect(s.evaluations).toBeGreaterThanOrEqual(touchMoves);
+    expect(s.evaluations).toBeLessThan(messages);
     expect(s.markets).toEqual([{ alias: 'm', market: 'binance:BTC/USDT', data: 'nasdaq:AAPL/USD' }]);
     expect(s.quoteUpdates).toBeGreaterThan(0);
     expect(s.actions.place).toBeGreaterThan(0);

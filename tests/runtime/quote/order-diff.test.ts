@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DesiredSide } from '../../../runtime/quote/desired.js';
-import { diffSide, type WorkingOrderView } from '../../../runtime/quote/order-diff.js';
+import { diffOne, diffSide, type DiffPolicy, type DiffSink, type WorkingOrderView } from '../../../runtime/quote/order-diff.js';
 
 type Action = ['place', number, number] | ['amend', number, number, number] | ['cancel', number];
 
@@ -79,3 +79,29 @@ function maxKeep(w: number[], d: number[], tol: number, i = 0, used = new Set<nu
   }
   return best;
 }
+
+describe('the one-order diff', () => {
+  it('decides exactly what diffSide decides for one order and one level', () => {
+    const tick = fc.integer({ min: 9_990, max: 10_010 });
+    const qty = fc.constantFrom(0.5, 1, 2);
+    fc.assert(
+      fc.property(tick, qty, fc.integer({ min: 0, max: 10 }), tick, qty, fc.integer({ min: 0, max: 4 }), fc.oneof(fc.constant(Infinity), fc.integer({ min: 0, max: 10 })), fc.boolean(), (wp, wq, since, dp, dq, tol, maxAge, descending) => {
+        const w: WorkingOrderView = { id: 7, priceTicks: wp, qty: wq, sinceNs: since };
+        const d = new DesiredSide(4);
+        d.push(dp, dq);
+        const policy: DiffPolicy = { toleranceTicks: tol, maxAgeNs: maxAge, nowNs: 10, descending };
+        const record = (out: unknown[]): DiffSink => ({
+          place: (l, p, q) => out.push(['place', l, p, q]),
+          amend: (id, l, p, q) => out.push(['amend', id, l, p, q]),
+          cancel: (id) => out.push(['cancel', id]),
+        });
+        const general: unknown[] = [];
+        const one: unknown[] = [];
+        const n = diffSide([w], d, policy, record(general), { keptW: new Uint8Array(4), keptD: new Uint8Array(4) });
+        expect(diffOne(w, d, policy, record(one))).toBe(n);
+        expect(one).toEqual(general);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
