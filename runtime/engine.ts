@@ -125,6 +125,8 @@ export class Engine {
   private readsDepth: boolean[];
   /** Per plan market: the plan reads its public trades (`last`, vwap, volume, trade_rate). */
   private readsTrades: boolean[];
+  /** The plan has a `beta`: it samples mids on a 1-second grid, so each whole second is a timer. */
+  private samplesSeconds: boolean;
   /** Per plan market: the book's version (readsDepth) or touch version at the last evaluation. */
   private readonly seenBook: number[];
   /** Earliest event time a timer of the plan falls due (heartbeat, deferred quote pass, order age…). */
@@ -168,6 +170,7 @@ export class Engine {
     this.snapshots = this.makeSnapshots(valid);
     this.readsDepth = readsBeyondTouch(valid);
     this.readsTrades = readsTradesOf(valid);
+    this.samplesSeconds = valid.nodes.some((n) => n.op === 'stateful' && n.fn === 'beta');
     // Small integers in a plain array (compared at every message end); -1: nothing seen yet.
     this.seenBook = valid.markets.map(() => -1);
     this.calendarWindows = calendarWindows(valid, this.lp.eventNames);
@@ -461,6 +464,11 @@ export class Engine {
   private nextTimer(due: number, t: number): number {
     // The next UTC day (rollDay keeps its start; NaN only before the first evaluation).
     if (this.dayEndNs < due) due = this.dayEndNs;
+    // beta takes its sample at the first update after each whole second (signals/beta.ts).
+    if (this.samplesSeconds) {
+      const nextSecond = (Math.floor(t / 1e9) + 1) * 1e9;
+      if (nextSecond < due) due = nextSecond;
+    }
     const scenarioDue = this.scenarios.dueNs;
     if (scenarioDue < due) due = scenarioDue;
     for (let k = 0; k < this.adaptNextNs.length; k++) {
@@ -903,6 +911,7 @@ export class Engine {
     this.adaptNextNs = plan.adaptations.map(() => NaN);
     this.readsDepth = readsBeyondTouch(plan);
     this.readsTrades = readsTradesOf(plan);
+    this.samplesSeconds = plan.nodes.some((n) => n.op === 'stateful' && n.fn === 'beta');
     this.calendarWindows = calendarWindows(plan, this.lp.eventNames);
     plan.markets.forEach((m, i) => {
       const old = this.views[i];

@@ -302,6 +302,29 @@ describe('timers', () => {
     ]);
   });
 
+  it('a plan with beta is evaluated at the first message after each whole second, where beta samples', () => {
+    const source = `strategy "t" version 1 {
+  market m = sim:"BTC/USDT"
+  market h = sim:"ETH/USDT"
+  quote m {
+    bid = m.bid * (1 - 0.0001 * beta(m, h, 1m))
+    ask = m.ask
+    size = 1 BTC
+  }
+}`;
+    const plan = planFrom(source);
+    const e = new Engine(plan, { markets: [{ book: new MapBook(0.01) }, { book: new MapBook(0.01) }], heartbeatNs: HOUR });
+    const rows = [...opening(0), ...deepChanges(100, 3_500, 300)];
+    const batch = stream(rows);
+    const evalTimes: number[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const before = e.stats.evaluations;
+      e.replay(batch, Int16Array.from([0]), i, i + 1);
+      if (e.stats.evaluations !== before) evalTimes.push(((batch.exchTs[i] ?? 0) - 36_000e9) / 1e6);
+    }
+    expect(evalTimes).toEqual([0, 1_000, 2_200, 3_100]);
+  });
+
   it('a throttled order is tried again at the next message', () => {
     const { e, actions } = run(
       touchQuoter({ blocks: `  risk {
