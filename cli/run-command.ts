@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
 import { formatIssue } from '../runtime/data/errors.js';
-import type { DataIssue } from '../runtime/events.js';
+import { EventFlag, type DataIssue } from '../runtime/events.js';
 import { formatExplanation, type Explanation } from '../runtime/explain.js';
 import { createReplaySession } from '../runtime/replay-session.js';
 import { Progress } from './progress.js';
@@ -105,6 +105,7 @@ async function run(file: string, opts: RunOptions): Promise<number> {
     fromCache: data.fromCache,
     markets: plan.markets.map((m, i) => ({ alias: m.alias, market: `${m.venue}:${m.symbol}`, data: describeFeed(batch.markets[session.binding.planToFeed[i] ?? -1]) })),
     events: e.stats.events,
+    messages: countMessages(batch.flags, batch.length),
     evaluations: e.stats.evaluations,
     span: batch.length > 0 ? { from: clock(batch, 0), to: clock(batch, batch.length - 1) } : null,
     quoteUpdates: e.stats.quoteUpdates,
@@ -125,7 +126,8 @@ async function run(file: string, opts: RunOptions): Promise<number> {
   } else {
     const out: string[] = [
       `${plan.strategy.name} v${plan.strategy.version} (${plan.hash.slice(0, 19)}…) on ${summary.markets.map((m) => `${m.alias} ← ${m.data}`).join(', ')}`,
-      `events              ${summary.events.toLocaleString('en-US')} (${summary.evaluations.toLocaleString('en-US')} messages${summary.span ? `, ${summary.span.from} → ${summary.span.to}` : ''})`,
+      `events              ${summary.events.toLocaleString('en-US')} (${summary.messages.toLocaleString('en-US')} messages${summary.span ? `, ${summary.span.from} → ${summary.span.to}` : ''})`,
+      `evaluations         ${summary.evaluations.toLocaleString('en-US')} (at the messages that moved what the plan reads, and its timers)`,
       `quote updates       ${summary.quoteUpdates.toLocaleString('en-US')}`,
       `order actions       place ${summary.actions.place}, amend ${summary.actions.amend}, cancel ${summary.actions.cancel} (refused by risk: ${summary.rejected}, throttled: ${summary.throttled})`,
       `scenario changes    ${summary.scenarioChanges.count}${summary.scenarioChanges.first.length > 0 ? `: ${summary.scenarioChanges.first.slice(0, 5).map((c) => `${c.at} ${c.from}→${c.to}`).join(', ')}${summary.scenarioChanges.count > 5 ? ', …' : ''}` : ''}`,
@@ -167,4 +169,11 @@ function formatCount(n: number): string {
 
 function round(x: number): number {
   return Math.round(x * 10) / 10;
+}
+
+/** Venue messages in the batch: rows that end one. */
+function countMessages(flags: Uint8Array, length: number): number {
+  let n = 0;
+  for (let i = 0; i < length; i++) if (((flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0) n++;
+  return n;
 }

@@ -47,6 +47,7 @@ describe.skipIf(!existsSync(data))('quoin run', () => {
       last = touch;
     }
     expect(messages).toBe(1000);
+    expect(s.messages).toBe(messages);
     expect(s.evaluations).toBeGreaterThanOrEqual(touchMoves);
     expect(s.evaluations).toBeLessThan(messages);
     expect(s.markets).toEqual([{ alias: 'm', market: 'binance:BTC/USDT', data: 'nasdaq:AAPL/USD' }]);
