@@ -112,10 +112,6 @@ export class RiskGate {
   private readonly rulePeriodTotal: Uint8Array;
   private readonly ruleCovers: Uint8Array;
   private readonly marketCount: number;
-  private readonly ruleReferenceNode: Int32Array;
-  private readonly ruleWidthIsPrice: Uint8Array;
-  /** Where firstFailing leaves the figures a refusal quotes. */
-  private readonly figures = new Float64Array(2);
   /** Indices of the rules `review` looks at (post-trade kinds), in rule order. */
   private readonly reviewed: Int32Array;
   /** Counts per rule id of times a limit bit, for summaries. */
@@ -144,8 +140,6 @@ export class RiskGate {
     this.ruleSide = Int8Array.from(this.rules, (c) => c.side);
     this.ruleOnlyMarket = Int32Array.from(this.rules, (c) => c.onlyMarket);
     this.rulePeriodTotal = Uint8Array.from(this.rules, (c) => (c.periodTotal ? 1 : 0));
-    this.ruleReferenceNode = Int32Array.from(this.rules, (c) => c.referenceNode);
-    this.ruleWidthIsPrice = new Uint8Array(n);
     this.ruleCovers = new Uint8Array(n * this.marketCount);
     this.rules.forEach((c, i) => {
       for (const m of c.markets) if (m >= 0 && m < this.marketCount) this.ruleCovers[i * this.marketCount + m] = 1;
@@ -186,23 +180,13 @@ export class RiskGate {
     }
     if (this.blocking && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
 
-    const failed = this.firstFailing(o, ctx, m0, pos0, buys0, sells0, reducing);
-    return failed < 0 ? ALLOW : this.refuse(failed, o, ctx);
-  }
-
-  /**
-   * The hot half of `check`: the first rule the order fails, or -1. The figures a refusal quotes
-   * are left in `figures` (potential position, notional, band width and reference), so the words
-   * are put together only for a refusal, in `refuse`.
-   */
-  private firstFailing(o: OrderIntent, ctx: RiskContext, m0: number, pos0: number, buys0: number, sells0: number, reducing: boolean): number {
     const values = ctx.values;
     const signedQty = o.side === Side.Bid ? o.qty : -o.qty;
     const nRules = this.rules.length;
     const stride = this.marketCount;
-    const figures = this.figures;
     for (let i = 0; i < nRules; i++) {
       if (this.ruleCovers[i * stride + m0] !== 1) continue;
+      const c = this.rules[i] as CompiledRule;
       const ln = this.ruleLimitNode[i] ?? -1;
       const limit = ln < 0 ? NaN : values[ln] ?? NaN;
       const only = this.ruleOnlyMarket[i] ?? -1;
@@ -210,14 +194,10 @@ export class RiskGate {
         case Kind.position: {
           if (reducing) break;
           // Position if every working order on the order's side filled, plus the order itself.
-          const potential = only === m0 ? pos0 + (o.side === Side.Bid ? buys0 : -sells0) + signedQty : this.potentialPosition((this.rules[i] as CompiledRule).markets, o, ctx);
+          const potential = only === m0 ? pos0 + (o.side === Side.Bid ? buys0 : -sells0) + signedQty : this.potentialPosition(c.markets, o, ctx);
           const sideLimit = this.ruleSide[i];
           const over = (sideLimit !== SideLimit.short && potential > limit + 1e-12) || (sideLimit !== SideLimit.long && -potential > limit + 1e-12);
-          if (over || !Number.isFinite(limit)) {
-            figures[0] = potential;
-            figures[1] = limit;
-            return i;
-          }
+          if (over || !Number.isFinite(limit)) return this.enforce(c, ctx.nowNs, `position would reach ${round(potential)} against a limit of ${round(limit)}`);
           break;
         }
         case Kind.notional: {
@@ -228,7 +208,7 @@ export class RiskGate {
             const pos = pos0 + signedQty;
             notional = Math.max(Math.abs(pos + buys0), Math.abs(pos - sells0)) * (Number.isFinite(mid) ? mid : o.price);
           } else {
-            const markets = (this.rules[i] as CompiledRule).markets;
+            const markets = c.markets;
             for (let k = 0; k < markets.length; k++) {
               const m = markets[k] ?? -1;
               const mid = ctx.mid(m);
@@ -238,59 +218,29 @@ export class RiskGate {
               notional += Math.max(Math.abs(pos + buys), Math.abs(pos - sells)) * (Number.isFinite(mid) ? mid : o.price);
             }
           }
-          if (!(notional <= limit)) {
-            figures[0] = notional;
-            figures[1] = limit;
-            return i;
-          }
+          if (!(notional <= limit)) return this.enforce(c, ctx.nowNs, `notional would reach ${round(notional)} against a limit of ${round(limit)}`);
           break;
         }
         case Kind.price_band: {
-          const rn = this.ruleReferenceNode[i] ?? -1;
-          const ref = rn < 0 ? NaN : values[rn] ?? NaN;
+          const ref = c.referenceNode < 0 ? NaN : values[c.referenceNode] ?? NaN;
           // The width node is bps (a fraction of the reference) or a price difference.
-          const width = this.ruleWidthIsPrice[i] === 1 ? limit : limit * ref;
-          if (!(Math.abs(o.price - ref) <= width)) {
-            figures[0] = width;
-            figures[1] = ref;
-            return i;
-          }
+          const width = c.widthIsPrice ? limit : limit * ref;
+          if (!(Math.abs(o.price - ref) <= width)) return this.enforce(c, ctx.nowNs, `price ${o.price} is outside ${round(width)} of the reference ${round(ref)}`);
           break;
         }
-        case Kind.order_rate: {
-          const bucket = (this.rules[i] as CompiledRule).bucket;
-          if (bucket && !bucket.take(ctx.nowNs)) return i;
+        case Kind.order_rate:
+          if (c.bucket && !c.bucket.take(ctx.nowNs)) return this.enforce(c, ctx.nowNs, `more than ${c.rule.worstCase ?? '?'} orders per ${c.rule.perSec ?? 1}s`);
           break;
-        }
         default:
           break;
       }
     }
-    return -1;
-  }
-
-  /** The verdict for an order that rule `i` refused (with the figures firstFailing left). */
-  private refuse(i: number, o: OrderIntent, ctx: RiskContext): Verdict {
-    const c = this.rules[i] as CompiledRule;
-    const [a, b] = this.figures;
-    switch (c.kind) {
-      case Kind.position:
-        return this.enforce(c, ctx.nowNs, `position would reach ${round(a ?? NaN)} against a limit of ${round(b ?? NaN)}`);
-      case Kind.notional:
-        return this.enforce(c, ctx.nowNs, `notional would reach ${round(a ?? NaN)} against a limit of ${round(b ?? NaN)}`);
-      case Kind.price_band:
-        return this.enforce(c, ctx.nowNs, `price ${o.price} is outside ${round(a ?? NaN)} of the reference ${round(b ?? NaN)}`);
-      default:
-        return this.enforce(c, ctx.nowNs, `more than ${c.rule.worstCase ?? '?'} orders per ${c.rule.perSec ?? 1}s`);
-    }
+    return ALLOW;
   }
 
   /** The engine tells the gate the unit of each node once, so a band knows bps from price. */
   setNodeKinds(kinds: ReadonlyArray<string>): void {
-    this.rules.forEach((c, i) => {
-      c.widthIsPrice = c.limitNode >= 0 && kinds[c.limitNode] === 'price';
-      this.ruleWidthIsPrice[i] = c.widthIsPrice ? 1 : 0;
-    });
+    for (const c of this.rules) c.widthIsPrice = c.limitNode >= 0 && kinds[c.limitNode] === 'price';
   }
 
   /**
