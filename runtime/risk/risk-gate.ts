@@ -5,6 +5,8 @@
 // position limit holds however the working orders fill.
 import type { Plan, RiskRule } from '../../schemas/generated/plan.js';
 import { Side, type SideValue } from '../events.js';
+import { checkParams, generateCheck } from './check-codegen.js';
+import { Action, Kind, SideLimit, type RuleKindValue } from './rule-codes.js';
 import { TokenBucket, type TokenBucketState } from './token-bucket.js';
 
 export type RiskState = 'active' | 'reduce_only' | 'halted';
@@ -46,16 +48,12 @@ export type Verdict = { ok: true } | { ok: false; throttled: boolean; rule: stri
 
 const ALLOW: Verdict = { ok: true };
 
-// Rule kinds and actions as small integers: review runs at every evaluation, and string
-// compares on plan objects of several shapes cost more there than the rest of the review.
-// `credit` limits what is held at a venue; the live runner enforces them (the gate never sees balances).
-const Kind = { position: 0, notional: 1, loss: 2, drawdown: 3, order_rate: 4, price_band: 5, condition: 6, credit: 7 } as const;
-const Action = { reject: 0, throttle: 1, reduce_only: 2, halt: 3, cancel_all: 4 } as const;
-const SideLimit = { abs: 0, long: 1, short: 2 } as const;
+// Rule kinds, actions and sides as small integers (rule-codes.ts): review runs at every evaluation,
+// and string compares on plan objects of several shapes cost more there than the rest of the review.
 
 /** One plan rule, with what the hot paths read laid out in fields of one shape. */
 class CompiledRule {
-  readonly kind: number;
+  readonly kind: RuleKindValue;
   readonly action: number;
   /** The limit's node, or -1. */
   readonly limitNode: number;
@@ -69,8 +67,6 @@ class CompiledRule {
   readonly bucket: TokenBucket | undefined;
   /** price_band rules: the width is a price difference, not bps (set from the node kinds). */
   widthIsPrice = false;
-  /** The market, when the rule covers exactly one (the usual case); -1 otherwise. */
-  readonly onlyMarket: number;
 
   constructor(
     readonly rule: RiskRule,
@@ -85,7 +81,6 @@ class CompiledRule {
     this.side = SideLimit[rule.side ?? 'abs'];
     this.periodTotal = rule.period === 'total';
     this.bucket = rule.kind === 'order_rate' ? new TokenBucket(Math.max(1, rule.worstCase ?? 1), (rule.perSec ?? 1) * 1e9) : undefined;
-    this.onlyMarket = markets.length === 1 ? markets[0] ?? -1 : -1;
   }
 }
 
@@ -103,15 +98,17 @@ export class RiskGate {
   private peakPnl = -Infinity;
   private killed = false;
   private readonly rules: CompiledRule[];
-  // What check and review read of each rule, as typed arrays indexed by rule (by rule × market for
-  // `ruleCovers`): one shape, plain loads, on paths that run at every order and every evaluation.
+  // What review reads of each rule, as typed arrays indexed by rule: one shape, plain loads, on a
+  // path that runs at every evaluation.
   private readonly ruleKind: Int8Array;
   private readonly ruleLimitNode: Int32Array;
   private readonly ruleSide: Int8Array;
-  private readonly ruleOnlyMarket: Int32Array;
   private readonly rulePeriodTotal: Uint8Array;
-  private readonly ruleCovers: Uint8Array;
-  private readonly marketCount: number;
+  /** The plan's pre-trade rules as generated code (check-codegen.ts), and their token buckets by rule. */
+  private rulesCheck: RulesCheck;
+  /** The generated code of `rulesCheck`, for inspection and tests. */
+  checkSource = '';
+  private readonly buckets: Array<TokenBucket | undefined>;
   /** Indices of the rules `review` looks at (post-trade kinds), in rule order. */
   private readonly reviewed: Int32Array;
   /** Counts per rule id of times a limit bit, for summaries. */
@@ -133,17 +130,12 @@ export class RiskGate {
     this.reviewed = Int32Array.from(this.rules.flatMap((c, i) => (postTrade.includes(c.kind) ? [i] : [])));
     this.breachedFlags = new Uint8Array(this.rules.length);
     this.reduceOnlyFlags = new Uint8Array(this.rules.length);
-    const n = this.rules.length;
-    this.marketCount = plan.markets.length;
     this.ruleKind = Int8Array.from(this.rules, (c) => c.kind);
     this.ruleLimitNode = Int32Array.from(this.rules, (c) => c.limitNode);
     this.ruleSide = Int8Array.from(this.rules, (c) => c.side);
-    this.ruleOnlyMarket = Int32Array.from(this.rules, (c) => c.onlyMarket);
     this.rulePeriodTotal = Uint8Array.from(this.rules, (c) => (c.periodTotal ? 1 : 0));
-    this.ruleCovers = new Uint8Array(n * this.marketCount);
-    this.rules.forEach((c, i) => {
-      for (const m of c.markets) if (m >= 0 && m < this.marketCount) this.ruleCovers[i * this.marketCount + m] = 1;
-    });
+    this.buckets = this.rules.map((c) => c.bucket);
+    this.rulesCheck = this.generateRulesCheck();
   }
 
   /** Ids of the rules holding the gate in reduce-only. */
@@ -180,67 +172,54 @@ export class RiskGate {
     }
     if (this.blocking && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
 
-    const values = ctx.values;
     const signedQty = o.side === Side.Bid ? o.qty : -o.qty;
-    const nRules = this.rules.length;
-    const stride = this.marketCount;
-    for (let i = 0; i < nRules; i++) {
-      if (this.ruleCovers[i * stride + m0] !== 1) continue;
-      const c = this.rules[i] as CompiledRule;
-      const ln = this.ruleLimitNode[i] ?? -1;
-      const limit = ln < 0 ? NaN : values[ln] ?? NaN;
-      const only = this.ruleOnlyMarket[i] ?? -1;
-      switch (this.ruleKind[i]) {
-        case Kind.position: {
-          if (reducing) break;
-          // Position if every working order on the order's side filled, plus the order itself.
-          const potential = only === m0 ? pos0 + (o.side === Side.Bid ? buys0 : -sells0) + signedQty : this.potentialPosition(c.markets, o, ctx);
-          const sideLimit = this.ruleSide[i];
-          const over = (sideLimit !== SideLimit.short && potential > limit + 1e-12) || (sideLimit !== SideLimit.long && -potential > limit + 1e-12);
-          if (over || !Number.isFinite(limit)) return this.enforce(c, ctx.nowNs, `position would reach ${round(potential)} against a limit of ${round(limit)}`);
-          break;
-        }
-        case Kind.notional: {
-          if (reducing) break;
-          let notional = 0;
-          if (only === m0) {
-            const mid = ctx.mid(m0);
-            const pos = pos0 + signedQty;
-            notional = Math.max(Math.abs(pos + buys0), Math.abs(pos - sells0)) * (Number.isFinite(mid) ? mid : o.price);
-          } else {
-            const markets = c.markets;
-            for (let k = 0; k < markets.length; k++) {
-              const m = markets[k] ?? -1;
-              const mid = ctx.mid(m);
-              const pos = ctx.position(m) + (m === m0 ? signedQty : 0);
-              const buys = ctx.workingQty(m, Side.Bid, o.replaces);
-              const sells = ctx.workingQty(m, Side.Ask, o.replaces);
-              notional += Math.max(Math.abs(pos + buys), Math.abs(pos - sells)) * (Number.isFinite(mid) ? mid : o.price);
-            }
-          }
-          if (!(notional <= limit)) return this.enforce(c, ctx.nowNs, `notional would reach ${round(notional)} against a limit of ${round(limit)}`);
-          break;
-        }
-        case Kind.price_band: {
-          const ref = c.referenceNode < 0 ? NaN : values[c.referenceNode] ?? NaN;
-          // The width node is bps (a fraction of the reference) or a price difference.
-          const width = c.widthIsPrice ? limit : limit * ref;
-          if (!(Math.abs(o.price - ref) <= width)) return this.enforce(c, ctx.nowNs, `price ${o.price} is outside ${round(width)} of the reference ${round(ref)}`);
-          break;
-        }
-        case Kind.order_rate:
-          if (c.bucket && !c.bucket.take(ctx.nowNs)) return this.enforce(c, ctx.nowNs, `more than ${c.rule.worstCase ?? '?'} orders per ${c.rule.perSec ?? 1}s`);
-          break;
-        default:
-          break;
-      }
-    }
-    return ALLOW;
+    return this.rulesCheck(this, o, ctx, ctx.values, m0, pos0, buys0, sells0, reducing, signedQty, this.buckets, ALLOW);
   }
 
   /** The engine tells the gate the unit of each node once, so a band knows bps from price. */
   setNodeKinds(kinds: ReadonlyArray<string>): void {
     for (const c of this.rules) c.widthIsPrice = c.limitNode >= 0 && kinds[c.limitNode] === 'price';
+    this.rulesCheck = this.generateRulesCheck();
+  }
+
+  private generateRulesCheck(): RulesCheck {
+    this.checkSource = generateCheck(this.rules, Kind);
+    return new Function(...checkParams, this.checkSource) as RulesCheck;
+  }
+
+  /** Generated-check callback: the verdict for an order rule `i` refused, quoting figures a and b. */
+  refuse(i: number, o: OrderIntent, ctx: RiskContext, a: number, b: number): Verdict {
+    const c = this.rules[i] as CompiledRule;
+    switch (c.kind) {
+      case Kind.position:
+        return this.enforce(c, ctx.nowNs, `position would reach ${round(a)} against a limit of ${round(b)}`);
+      case Kind.notional:
+        return this.enforce(c, ctx.nowNs, `notional would reach ${round(a)} against a limit of ${round(b)}`);
+      case Kind.price_band:
+        return this.enforce(c, ctx.nowNs, `price ${o.price} is outside ${round(a)} of the reference ${round(b)}`);
+      default:
+        return this.enforce(c, ctx.nowNs, `more than ${c.rule.worstCase ?? '?'} orders per ${c.rule.perSec ?? 1}s`);
+    }
+  }
+
+  /** Generated-check callback: potential position over the markets of rule `i` (more than one). */
+  potentialOf(i: number, o: OrderIntent, ctx: RiskContext): number {
+    return this.potentialPosition((this.rules[i] as CompiledRule).markets, o, ctx);
+  }
+
+  /** Generated-check callback: notional over the markets of rule `i` (more than one). */
+  notionalOf(i: number, o: OrderIntent, ctx: RiskContext): number {
+    let notional = 0;
+    const markets = (this.rules[i] as CompiledRule).markets;
+    for (let k = 0; k < markets.length; k++) {
+      const m = markets[k] ?? -1;
+      const mid = ctx.mid(m);
+      const pos = ctx.position(m) + (m === o.market ? (o.side === Side.Bid ? o.qty : -o.qty) : 0);
+      const buys = ctx.workingQty(m, Side.Bid, o.replaces);
+      const sells = ctx.workingQty(m, Side.Ask, o.replaces);
+      notional += Math.max(Math.abs(pos + buys), Math.abs(pos - sells)) * (Number.isFinite(mid) ? mid : o.price);
+    }
+    return notional;
   }
 
   /**
@@ -432,6 +411,8 @@ export class RiskGate {
     }
   }
 }
+
+type RulesCheck = (g: RiskGate, o: OrderIntent, ctx: RiskContext, v: Float64Array, m0: number, pos0: number, buys0: number, sells0: number, reducing: boolean, sq: number, B: Array<TokenBucket | undefined>, allow: Verdict) => Verdict;
 
 export interface RiskGateState {
   state: RiskState;
