@@ -1,8 +1,10 @@
-// The pre-trade rules of one plan as straight-line code, generated once per gate like the plan's
+// The risk rules of one plan as straight-line code, generated once per gate like the plan's
 // evaluator (runtime/link/codegen.ts): one block per rule, in rule order, with its node slots,
 // markets and settings written in as integers and booleans. A loop over rule objects costs ~70 ns
 // per order action; the generated code does the same tests in a few. Only the hot, passing path is
-// here: a refusal calls back into the gate (`g.refuse`), which puts the words together.
+// here: a refusal calls back into the gate (`g.refuse`), which puts the words together. The same
+// for the post-trade review at every evaluation: each rule's "holds" test is inline, and only a
+// rule that holds, or held at the last review, calls back (`g.settle`) for flags and transitions.
 //
 // Code comes from the rules' typed fields only — the only values spliced in are integers and the
 // literals true/false — never from names or source text.
@@ -18,6 +20,9 @@ export interface CheckRuleShape {
   widthIsPrice: boolean;
   /** Plan markets the rule covers. */
   markets: number[];
+  /** Loss rules: the total (not the daily) loss. */
+  periodTotal: boolean;
+  conditionNode: number;
 }
 
 /** Parameter names of the generated function, in order. */
@@ -71,5 +76,49 @@ export function generateCheck(rules: readonly CheckRuleShape[], kinds: { positio
     lines.push(`if (${guard}) ${body}`);
   });
   lines.push('return ALLOW;');
+  return lines.join('\n');
+}
+
+/** Parameter names of the generated review, in order. */
+export const reviewParams = ['g', 'ctx', 'v', 'pnl', 'peak', 'dayStart', 'breached', 'reduceOnly'] as const;
+
+/**
+ * The body of `function (g, ctx, v, pnl, peak, dayStart, breached, reduceOnly)` testing the rules
+ * `reviewed` (indices, in order) after an evaluation. A rule that does not hold and did not hold
+ * before changes nothing, so only the others call `g.settle(i, held, ctx, pnl)`.
+ */
+export function generateReview(rules: readonly CheckRuleShape[], reviewed: ArrayLike<number>, kinds: { loss: number; drawdown: number; position: number; condition: number }): string {
+  const lines = ['"use strict";'];
+  for (let k = 0; k < reviewed.length; k++) {
+    const i = reviewed[k] ?? -1;
+    const r = rules[i];
+    if (!r) continue;
+    const limit = r.limitNode < 0 ? 'NaN' : `v[${int(r.limitNode)}]`;
+    let held: string;
+    switch (r.kind) {
+      case kinds.loss:
+        held = r.periodTotal ? '-pnl > lim' : '-(pnl - dayStart) > lim';
+        break;
+      case kinds.drawdown:
+        held = 'peak - pnl > lim';
+        break;
+      case kinds.position: {
+        // Summed from 0 in market order, as the gate always has.
+        const pos = ['0', ...r.markets.map((m) => `ctx.position(${int(m)})`)].join(' + ');
+        const parts: string[] = [];
+        if (r.side !== SideLimit.short) parts.push('pos >= lim - 1e-12');
+        if (r.side !== SideLimit.long) parts.push('-pos >= lim - 1e-12');
+        held = `(${parts.join(' || ')})`;
+        lines.push(`{ const lim = ${limit}; const pos = ${pos}; const held = ${held}; if (held || breached[${int(i)}] === 1 || reduceOnly[${int(i)}] === 1) g.settle(${int(i)}, held, ctx, pnl); }`);
+        continue;
+      }
+      case kinds.condition:
+        held = r.conditionNode < 0 ? 'false' : `v[${int(r.conditionNode)}] !== 0`;
+        break;
+      default:
+        continue;
+    }
+    lines.push(`{ const lim = ${limit}; const held = ${held}; if (held || breached[${int(i)}] === 1 || reduceOnly[${int(i)}] === 1) g.settle(${int(i)}, held, ctx, pnl); }`);
+  }
   return lines.join('\n');
 }

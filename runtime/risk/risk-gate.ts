@@ -5,7 +5,7 @@
 // position limit holds however the working orders fill.
 import type { Plan, RiskRule } from '../../schemas/generated/plan.js';
 import { Side, type SideValue } from '../events.js';
-import { checkParams, generateCheck } from './check-codegen.js';
+import { checkParams, generateCheck, generateReview, reviewParams } from './check-codegen.js';
 import { Action, Kind, SideLimit, type RuleKindValue } from './rule-codes.js';
 import { TokenBucket, type TokenBucketState } from './token-bucket.js';
 
@@ -98,16 +98,13 @@ export class RiskGate {
   private peakPnl = -Infinity;
   private killed = false;
   private readonly rules: CompiledRule[];
-  // What review reads of each rule, as typed arrays indexed by rule: one shape, plain loads, on a
-  // path that runs at every evaluation.
-  private readonly ruleKind: Int8Array;
-  private readonly ruleLimitNode: Int32Array;
-  private readonly ruleSide: Int8Array;
-  private readonly rulePeriodTotal: Uint8Array;
   /** The plan's pre-trade rules as generated code (check-codegen.ts), and their token buckets by rule. */
   private rulesCheck: RulesCheck;
   /** The generated code of `rulesCheck`, for inspection and tests. */
   checkSource = '';
+  /** The post-trade rules as generated code, and its source. */
+  private readonly rulesReview: RulesReview;
+  readonly reviewSource: string;
   private readonly buckets: Array<TokenBucket | undefined>;
   /** Indices of the rules `review` looks at (post-trade kinds), in rule order. */
   private readonly reviewed: Int32Array;
@@ -130,12 +127,10 @@ export class RiskGate {
     this.reviewed = Int32Array.from(this.rules.flatMap((c, i) => (postTrade.includes(c.kind) ? [i] : [])));
     this.breachedFlags = new Uint8Array(this.rules.length);
     this.reduceOnlyFlags = new Uint8Array(this.rules.length);
-    this.ruleKind = Int8Array.from(this.rules, (c) => c.kind);
-    this.ruleLimitNode = Int32Array.from(this.rules, (c) => c.limitNode);
-    this.ruleSide = Int8Array.from(this.rules, (c) => c.side);
-    this.rulePeriodTotal = Uint8Array.from(this.rules, (c) => (c.periodTotal ? 1 : 0));
     this.buckets = this.rules.map((c) => c.bucket);
     this.rulesCheck = this.generateRulesCheck();
+    this.reviewSource = generateReview(this.rules, this.reviewed, Kind);
+    this.rulesReview = new Function(...reviewParams, this.reviewSource) as RulesReview;
   }
 
   /** Ids of the rules holding the gate in reduce-only. */
@@ -234,86 +229,61 @@ export class RiskGate {
     if (pnl > this.peakPnl) this.peakPnl = pnl;
     this.blocking = undefined;
     this.blockingRule = -1;
-    let daily = NaN;
-    const values = ctx.values;
-    const reviewed = this.reviewed;
-    for (let k = 0; k < reviewed.length; k++) {
-      const i = reviewed[k] ?? 0;
-      const c = this.rules[i] as CompiledRule;
-      const ln = this.ruleLimitNode[i] ?? -1;
-      const limit = ln < 0 ? NaN : values[ln] ?? NaN;
-      let held = false;
-      switch (this.ruleKind[i]) {
-        case Kind.loss: {
-          const total = this.rulePeriodTotal[i] === 1;
-          if (!total && daily !== daily) daily = pnl - ctx.dayStartPnl;
-          held = -(total ? pnl : daily) > limit;
-          break;
-        }
-        case Kind.drawdown:
-          held = this.peakPnl - pnl > limit;
-          break;
-        case Kind.position: {
-          let pos = 0;
-          const markets = c.markets;
-          for (let k = 0; k < markets.length; k++) pos += ctx.position(markets[k] ?? -1);
-          const sideLimit = this.ruleSide[i];
-          held = (sideLimit !== SideLimit.short && pos >= limit - 1e-12) || (sideLimit !== SideLimit.long && -pos >= limit - 1e-12);
-          break;
-        }
-        case Kind.condition:
-          held = (c.conditionNode < 0 ? 0 : values[c.conditionNode] ?? 0) !== 0;
-          break;
-        default:
-          continue; // pre-trade only (notional, orders, price band)
-      }
-      const was = this.breachedFlags[i] === 1;
-      this.breachedFlags[i] = held ? 1 : 0;
-      if (!held) {
-        if (this.reduceOnlyFlags[i] === 1) {
-          this.reduceOnlyFlags[i] = 0;
-          this.reduceOnlyCount--;
-        }
-        continue;
-      }
-      const r = c.rule;
-      switch (c.action) {
-        case Action.halt:
-          if (this.state !== 'halted') {
-            const why = this.describeBreach(i, ctx, pnl);
-            this.count(r.id);
-            this.transition(ctx.nowNs, 'halted', why, r.id);
-            this.onCancelAll(`${r.id}: ${why}`);
-          }
-          break;
-        case Action.reduce_only:
-          if (!was) this.count(r.id);
-          if (this.reduceOnlyFlags[i] !== 1) {
-            this.reduceOnlyFlags[i] = 1;
-            this.reduceOnlyCount++;
-          }
-          if (this.state === 'active') this.transition(ctx.nowNs, 'reduce_only', this.describeBreach(i, ctx, pnl), r.id);
-          break;
-        case Action.cancel_all:
-          if (!was) {
-            this.count(r.id);
-            this.onCancelAll(`${r.id}: ${this.describeBreach(i, ctx, pnl)}`);
-          }
-          if (this.blockingRule < 0) this.blockingRule = i;
-          break;
-        case Action.reject:
-        case Action.throttle:
-          if (!was) this.count(r.id);
-          if (this.blockingRule < 0) this.blockingRule = i;
-          break;
-      }
-    }
+    this.rulesReview(this, ctx, ctx.values, pnl, this.peakPnl, ctx.dayStartPnl, this.breachedFlags, this.reduceOnlyFlags);
     if (this.blockingRule >= 0) {
       const c = this.rules[this.blockingRule] as CompiledRule;
       this.blocking = { rule: c.rule.id, throttled: c.rule.action === 'throttle', reason: this.describeBreach(this.blockingRule, ctx, pnl) };
     }
     // Reduce-only lifts when nothing that caused it still holds.
     if (this.state === 'reduce_only' && this.reduceOnlyCount === 0) this.transition(ctx.nowNs, 'active', 'limits back within bounds');
+  }
+
+  /**
+   * Generated-review callback: rule `i` holds now (`held`) or held at the last review. Keeps the
+   * flags, counts hits, moves the state and asks for cancels as the rule's action says.
+   */
+  settle(i: number, held: boolean, ctx: RiskContext, pnl: number): void {
+    const c = this.rules[i] as CompiledRule;
+    const was = this.breachedFlags[i] === 1;
+    this.breachedFlags[i] = held ? 1 : 0;
+    if (!held) {
+      if (this.reduceOnlyFlags[i] === 1) {
+        this.reduceOnlyFlags[i] = 0;
+        this.reduceOnlyCount--;
+      }
+      return;
+    }
+    const r = c.rule;
+    switch (c.action) {
+      case Action.halt:
+        if (this.state !== 'halted') {
+          const why = this.describeBreach(i, ctx, pnl);
+          this.count(r.id);
+          this.transition(ctx.nowNs, 'halted', why, r.id);
+          this.onCancelAll(`${r.id}: ${why}`);
+        }
+        break;
+      case Action.reduce_only:
+        if (!was) this.count(r.id);
+        if (this.reduceOnlyFlags[i] !== 1) {
+          this.reduceOnlyFlags[i] = 1;
+          this.reduceOnlyCount++;
+        }
+        if (this.state === 'active') this.transition(ctx.nowNs, 'reduce_only', this.describeBreach(i, ctx, pnl), r.id);
+        break;
+      case Action.cancel_all:
+        if (!was) {
+          this.count(r.id);
+          this.onCancelAll(`${r.id}: ${this.describeBreach(i, ctx, pnl)}`);
+        }
+        if (this.blockingRule < 0) this.blockingRule = i;
+        break;
+      case Action.reject:
+      case Action.throttle:
+        if (!was) this.count(r.id);
+        if (this.blockingRule < 0) this.blockingRule = i;
+        break;
+    }
   }
 
   private describeBreach(i: number, ctx: RiskContext, pnl: number): string {
@@ -411,6 +381,8 @@ export class RiskGate {
     }
   }
 }
+
+type RulesReview = (g: RiskGate, ctx: RiskContext, v: Float64Array, pnl: number, peak: number, dayStart: number, breached: Uint8Array, reduceOnly: Uint8Array) => void;
 
 type RulesCheck = (g: RiskGate, o: OrderIntent, ctx: RiskContext, v: Float64Array, m0: number, pos0: number, buys0: number, sells0: number, reducing: boolean, sq: number, B: Array<TokenBucket | undefined>, allow: Verdict) => Verdict;
 

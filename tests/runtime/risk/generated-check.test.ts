@@ -70,14 +70,14 @@ function reference(plan: Plan, o: OrderIntent, w: World, widthIsPrice: (node: nu
 }
 
 describe('the generated pre-trade check', () => {
-  it('is made from the rules’ typed fields only', () => {
+  it('check and review are made from the rules’ typed fields only', () => {
     for (const p of plans()) {
       const gate = new RiskGate(p, () => undefined);
       gate.setNodeKinds(p.nodes.map((n) => n.type.kind));
-      const code = gate.checkSource;
-      expect(code).toContain('return ALLOW;');
+      expect(gate.checkSource).toContain('return ALLOW;');
+      const code = `${gate.checkSource}\n${gate.reviewSource}`;
       const words = new Set(code.replace(/\b\d+(\.\d+)?(e[+-]?\d+)?\b/g, '0').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
-      const allowed = new Set(['use', 'strict', 'if', 'return', 'const', 'lim', 'p', 'n', 'w', 'ref', 'mid', 'v', 'g', 'o', 'ctx', 'm0', 'pos0', 'buys0', 'sells0', 'reducing', 'sq', 'B', 'ALLOW', 'NaN', 'Number', 'isFinite', 'Math', 'max', 'abs', 'side', 'price', 'take', 'nowNs', 'refuse', 'potentialOf', 'notionalOf']);
+      const allowed = new Set(['use', 'strict', 'if', 'return', 'const', 'lim', 'p', 'n', 'w', 'ref', 'mid', 'v', 'g', 'o', 'ctx', 'm0', 'pos0', 'buys0', 'sells0', 'reducing', 'sq', 'B', 'ALLOW', 'NaN', 'Number', 'isFinite', 'Math', 'max', 'abs', 'side', 'price', 'take', 'nowNs', 'refuse', 'potentialOf', 'notionalOf', 'pos', 'held', 'pnl', 'peak', 'dayStart', 'breached', 'reduceOnly', 'settle', 'position', 'false']);
       for (const word of words) expect(allowed.has(word), `unexpected word ${word} in the check of ${p.strategy.name}`).toBe(true);
     }
   });
