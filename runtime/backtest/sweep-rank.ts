@@ -8,6 +8,7 @@
 //               since the two windows differ in length). Max drawdown, which grows with the window,
 //               has only the rank rule.
 // A best point with no out-of-sample value (Sharpe of a flat PnL, a failed run) breaks both rules.
+import { sampleRankCorrelation } from 'simple-statistics';
 import type { PartSummary } from './sweep-job.js';
 
 export const SWEEP_METRICS = ['pnl', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'fillRatio'] as const;
@@ -148,35 +149,12 @@ export function overfittingWarning(check: OverfittingCheck, label: (index: numbe
   return `possible overfitting: the best in-sample point (${label(check.best)}) does not hold up out of sample: ${reasons.join('; and ')}. Prefer parameters that rank well in both windows, or test on more data.`;
 }
 
-/** Spearman's ρ with average ranks for ties; null for fewer than 3 pairs or a constant side. */
+/** Spearman's ρ with average ranks for ties (simple-statistics); null for fewer than 3 pairs or a constant side. */
 export function spearman(pairs: ReadonlyArray<readonly [number, number]>): number | null {
   if (pairs.length < 3) return null;
-  const rx = ranks(pairs.map((p) => p[0]));
-  const ry = ranks(pairs.map((p) => p[1]));
-  const n = pairs.length;
-  const mean = (n + 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (rx[i] ?? mean) - mean;
-    const dy = (ry[i] ?? mean) - mean;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
-
-function ranks(xs: number[]): number[] {
-  const idx = xs.map((_, i) => i).sort((a, b) => (xs[a] ?? 0) - (xs[b] ?? 0));
-  const out = new Array<number>(xs.length).fill(0);
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && xs[idx[j + 1] ?? 0] === xs[idx[i] ?? 0]) j++;
-    const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) out[idx[k] ?? 0] = avg;
-    i = j + 1;
-  }
-  return out;
+  const rho = sampleRankCorrelation(
+    pairs.map((p) => p[0]),
+    pairs.map((p) => p[1]),
+  );
+  return Number.isFinite(rho) ? rho : null;
 }
