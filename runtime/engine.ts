@@ -14,6 +14,7 @@ import { link, type AccountReader, type LinkedPlan } from './link/link.js';
 import { MarketView } from './market-view.js';
 import { OrderRegistry, type WorkingOrder } from './orders.js';
 import { loadPlan } from './plan/load-plan.js';
+import { planReads, type PlanReads } from './plan/reads.js';
 import { buildQuotes, ceilTicks, floorLots, floorTicks, type BuildContext, type QuoteValues } from './quote/build-quotes.js';
 import { DesiredQuotes, type DesiredSide } from './quote/desired.js';
 import { diffOne, diffSide, type DiffPolicy, type DiffSink } from './quote/order-diff.js';
@@ -57,7 +58,7 @@ export interface EngineOptions {
    * Longest stretch of event time without an evaluation while messages keep arriving (default 1 s).
    * Evaluations follow changes of what the plan reads and the plan's own timers; the heartbeat
    * bounds how stale the time-only quantities (time of day, signal windows, free risk conditions)
-   * can get between them. See docs/architecture.md, "When the plan is evaluated".
+   * can get between them. See docs/runtime.md, "When the plan is evaluated".
    */
   heartbeatNs?: number;
   /** Record the explanation of every quote update (default: only the latest per market). */
@@ -121,21 +122,15 @@ export class Engine {
   private forceQuote = true;
   /** Something the plan reads changed since the last evaluation (trades, calendar, own orders). */
   private dirty = false;
-  /** Per plan market: the plan reads levels beyond the touch, so every book change matters. */
-  private readsDepth: boolean[];
-  /** Per plan market: the plan reads its public trades (`last`, vwap, volume, trade_rate). */
-  private readsTrades: boolean[];
-  /** The plan has a `beta`: it samples mids on a 1-second grid, so each whole second is a timer. */
-  private samplesSeconds: boolean;
-  /** Per plan market: the book's version (readsDepth) or touch version at the last evaluation. */
+  /** What the plan reads (book depth, trades, clock grids, calendar windows): what wakes it. */
+  private reads: PlanReads;
+  /** Per plan market: the book's stamp (bookStamp) at the last evaluation. */
   private readonly seenBook: number[];
   /** Earliest event time a timer of the plan falls due (heartbeat, deferred quote pass, order age…). */
   private dueNs = -Infinity;
   private readonly heartbeatNs: number;
   /** Per plan market: the L3 handler bound with its book, if any (read at every L3 row). */
   private readonly l3Handlers: Array<L3Handler | undefined>;
-  /** Per plan node of an `event(...) within W`: the event name and W in ns (their window edges are timers). */
-  private calendarWindows: Array<{ name: number; windowNs: number }>;
   private pendingCancelAll: string | undefined;
   readonly explanations: Explanation[] = [];
   private explanationCount = 0;
@@ -168,12 +163,9 @@ export class Engine {
     this.smoothedAt = new Float64Array(valid.markets.length * 2).fill(NaN);
     this.adaptNextNs = valid.adaptations.map(() => NaN);
     this.snapshots = this.makeSnapshots(valid);
-    this.readsDepth = readsBeyondTouch(valid);
-    this.readsTrades = readsTradesOf(valid);
-    this.samplesSeconds = valid.nodes.some((n) => n.op === 'stateful' && n.fn === 'beta');
+    this.reads = planReads(valid, this.lp.eventNames);
     // Small integers in a plain array (compared at every message end); -1: nothing seen yet.
     this.seenBook = valid.markets.map(() => -1);
-    this.calendarWindows = calendarWindows(valid, this.lp.eventNames);
     const hb = options.heartbeatNs ?? 1e9;
     if (!(hb > 0)) throw new RangeError(`heartbeatNs must be > 0, not ${hb}`);
     this.heartbeatNs = hb;
@@ -268,9 +260,8 @@ export class Engine {
       } else if (m >= 0) {
         // Rows of feeds the plan does not read are skipped: nothing reads their books.
         const view = this.views[m];
-        const k = k0;
         if (view) {
-          switch (k) {
+          switch (k0) {
             case EventKind.BookLevel:
               view.book.set((side[i] ?? 0) as SideValue, priceTicks[i] ?? 0, qty[i] ?? 0);
               break;
@@ -290,14 +281,14 @@ export class Engine {
               const q = qty[i] ?? 0;
               const id = orderId[i] ?? 0;
               if (l3) {
-                if (k === EventKind.OrderAdd) l3.add(id, s, p, q);
-                else if (k === EventKind.OrderReduce) l3.reduce(id, s, p, q);
-                else if (k === EventKind.OrderDelete) l3.remove(id, s, p, q);
+                if (k0 === EventKind.OrderAdd) l3.add(id, s, p, q);
+                else if (k0 === EventKind.OrderReduce) l3.reduce(id, s, p, q);
+                else if (k0 === EventKind.OrderDelete) l3.remove(id, s, p, q);
                 else l3.execute(id, s, p, q);
               } else {
-                view.book.add(s, p, k === EventKind.OrderAdd ? q : -q);
+                view.book.add(s, p, k0 === EventKind.OrderAdd ? q : -q);
               }
-              if (k === EventKind.OrderExecute) this.onTrade(m, p * view.book.tickSize, q, t);
+              if (k0 === EventKind.OrderExecute) this.onTrade(m, p * view.book.tickSize, q, t);
               break;
             }
             case EventKind.HiddenExecute:
@@ -314,19 +305,21 @@ export class Engine {
 
   /** A book the plan reads changed where it looks (the touch, or anywhere for plans reading depth). */
   private booksMoved(): boolean {
-    const views = this.views;
-    for (let k = 0; k < views.length; k++) {
-      const b = (views[k] as MarketView).book;
-      if ((this.readsDepth[k] === true ? b.version : b.touchVersion) !== this.seenBook[k]) return true;
-    }
+    for (let k = 0; k < this.views.length; k++) if (this.bookStamp(k) !== this.seenBook[k]) return true;
     return false;
+  }
+
+  /** What the plan sees of market k's book changing: its version, or only its touch version. */
+  private bookStamp(k: number): number {
+    const b = (this.views[k] as MarketView).book;
+    return this.reads.depth[k] === true ? b.version : b.touchVersion;
   }
 
   /** A public trade: feeds the trade statistics of its market. */
   onTrade(market: number, price: number, qty: number, tNs: number): void {
     const view = this.views[market];
     if (view) view.lastTrade = price;
-    if (this.readsTrades[market] === true) this.dirty = true;
+    if (this.reads.trades[market] === true) this.dirty = true;
     for (const s of this.lp.stateful) {
       if (s.tradeMarket === market && s.instance.input === 'trades') s.instance.trade(price, qty, tNs);
     }
@@ -405,9 +398,8 @@ export class Engine {
     const lp = this.lp;
     const views = this.views;
     for (let k = 0; k < views.length; k++) {
-      const view = views[k] as MarketView;
-      view.refresh();
-      this.seenBook[k] = this.readsDepth[k] === true ? view.book.version : view.book.touchVersion;
+      (views[k] as MarketView).refresh();
+      this.seenBook[k] = this.bookStamp(k);
     }
     this.rollDay(t);
     this.adapt(t);
@@ -465,7 +457,7 @@ export class Engine {
     // The next UTC day (rollDay keeps its start; NaN only before the first evaluation).
     if (this.dayEndNs < due) due = this.dayEndNs;
     // beta takes its sample at the first update after each whole second (signals/beta.ts).
-    if (this.samplesSeconds) {
+    if (this.reads.seconds) {
       const nextSecond = (Math.floor(t / 1e9) + 1) * 1e9;
       if (nextSecond < due) due = nextSecond;
     }
@@ -475,8 +467,9 @@ export class Engine {
       const a = this.adaptNextNs[k] ?? NaN;
       if (a < due) due = a;
     }
-    for (let k = 0; k < this.calendarWindows.length; k++) {
-      const w = this.calendarWindows[k] as { name: number; windowNs: number };
+    const windows = this.reads.calendarWindows;
+    for (let k = 0; k < windows.length; k++) {
+      const w = windows[k] as { name: number; windowNs: number };
       const edge = this.calendar.nextEdge(w.name, w.windowNs, t);
       if (edge < due) due = edge;
     }
@@ -909,10 +902,7 @@ export class Engine {
     this.quoteShapes = plan.quotes.map((q) => new QuoteShape(q, plan));
     this.snapshots = this.makeSnapshots(plan);
     this.adaptNextNs = plan.adaptations.map(() => NaN);
-    this.readsDepth = readsBeyondTouch(plan);
-    this.readsTrades = readsTradesOf(plan);
-    this.samplesSeconds = plan.nodes.some((n) => n.op === 'stateful' && n.fn === 'beta');
-    this.calendarWindows = calendarWindows(plan, this.lp.eventNames);
+    this.reads = planReads(plan, this.lp.eventNames);
     plan.markets.forEach((m, i) => {
       const old = this.views[i];
       if (old) this.views[i] = Object.assign(new MarketView(old.book, m.tickSize, m.lotSize), { lastTrade: old.lastTrade });
@@ -1032,69 +1022,6 @@ class QuoteShape {
     this.toleranceIsPrice = isPrice(q.refresh?.tolerance);
     this.maxAgeNs = q.refresh?.maxAgeSec === undefined ? Infinity : q.refresh.maxAgeSec * 1e9;
   }
-}
-
-/** Per plan market: does the plan read anything of its book beyond the touch (levels, depth)? */
-function readsBeyondTouch(plan: Plan): boolean[] {
-  const deep = plan.markets.map(() => false);
-  const index = new Map(plan.markets.map((m, i) => [m.alias, i]));
-  const atTouch = (n: Plan['nodes'][number]): boolean => {
-    if (!('args' in n) || n.args.length === 0) return true;
-    const a = plan.nodes[n.args[0] ?? -1];
-    return a?.op === 'const' && a.value === 1;
-  };
-  for (const n of plan.nodes) {
-    if (n.op !== 'book') continue;
-    const m = index.get(n.market) ?? -1;
-    if (m < 0) continue;
-    switch (n.field) {
-      case 'mid':
-      case 'microprice':
-      case 'spread':
-      case 'last':
-      case 'tick':
-      case 'lot':
-        break;
-      case 'bid':
-      case 'ask':
-      case 'bid_size':
-      case 'ask_size':
-        if (!atTouch(n)) deep[m] = true;
-        break;
-      default:
-        deep[m] = true;
-    }
-  }
-  return deep;
-}
-
-/** Per plan market: does the plan read its public trades (`last`, or a trade statistic)? */
-function readsTradesOf(plan: Plan): boolean[] {
-  const reads = plan.markets.map(() => false);
-  const index = new Map(plan.markets.map((m, i) => [m.alias, i]));
-  for (const n of plan.nodes) {
-    let alias: string | undefined;
-    if (n.op === 'book' && n.field === 'last') alias = n.market;
-    else if (n.op === 'stateful' && (n.fn === 'vwap' || n.fn === 'volume' || n.fn === 'trade_rate')) alias = n.markets?.[0];
-    const m = alias === undefined ? -1 : index.get(alias) ?? -1;
-    if (m >= 0) reads[m] = true;
-  }
-  return reads;
-}
-
-/** The `event(name) within W` reads of a plan: the edges of their windows are timers. */
-function calendarWindows(plan: Plan, eventNames: readonly string[]): Array<{ name: number; windowNs: number }> {
-  const out: Array<{ name: number; windowNs: number }> = [];
-  const seen = new Set<string>();
-  for (const n of plan.nodes) {
-    if (n.op !== 'event') continue;
-    const key = `${n.name}\u0000${n.withinSec}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const name = eventNames.indexOf(n.name);
-    if (name >= 0) out.push({ name, windowNs: n.withinSec * 1e9 });
-  }
-  return out;
 }
 
 export interface EngineState {
