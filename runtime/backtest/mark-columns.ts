@@ -4,6 +4,7 @@
 // generation and the garbage collector copies each of them, which cost more than the sample itself
 // on sparse data. Objects are made only when someone reads them (`read`).
 import type { MarkSample } from './records.js';
+import { grown } from '../grow.js';
 
 export class MarkColumns {
   length = 0;
@@ -76,10 +77,6 @@ export class MarkColumns {
   }
 
   private grow(capacity: number): void {
-    const grown = <T extends Float64Array | Int32Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
     const n = Math.max(1, this.markets);
     this.t = grown(this.t, new Float64Array(capacity));
     this.pnl = grown(this.pnl, new Float64Array(capacity));

@@ -24,6 +24,7 @@ import type { SideValue } from '../events.js';
 import { DenseL2Book, QTY_EPSILON } from './dense-l2-book.js';
 import { OrderIndex } from './order-index.js';
 import { TickLadder } from './tick-ladder.js';
+import { grown } from '../grow.js';
 
 /** What happened to a message, so callers can report without the book allocating. */
 export const L3Result = {
@@ -256,17 +257,13 @@ export class L3Book {
   }
 
   private grow(capacity: number): void {
-    const copy = <T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
-    this.orderId = copy(this.orderId, new Float64Array(capacity));
-    this.orderSide = copy(this.orderSide, new Uint8Array(capacity));
-    this.orderPrice = copy(this.orderPrice, new Float64Array(capacity));
-    this.orderQty = copy(this.orderQty, new Float64Array(capacity));
-    this.orderSeq = copy(this.orderSeq, new Float64Array(capacity));
-    this.prev = copy(this.prev, new Int32Array(capacity));
-    this.next = copy(this.next, new Int32Array(capacity));
+    this.orderId = grown(this.orderId, new Float64Array(capacity));
+    this.orderSide = grown(this.orderSide, new Uint8Array(capacity));
+    this.orderPrice = grown(this.orderPrice, new Float64Array(capacity));
+    this.orderQty = grown(this.orderQty, new Float64Array(capacity));
+    this.orderSeq = grown(this.orderSeq, new Float64Array(capacity));
+    this.prev = grown(this.prev, new Int32Array(capacity));
+    this.next = grown(this.next, new Int32Array(capacity));
     this.capacity = capacity;
   }
 }
