@@ -1,46 +1,64 @@
 // The backtest's regular samples (MarkSample, records.ts) as they are taken: columns of typed
-// arrays, grown by doubling. A sample is taken every second of event time, so a day of data makes
+// arrays in fixed-size chunks. A sample is taken every second of event time, so a day of data makes
 // tens of thousands; kept as objects (one per sample plus four small arrays) they outlive the young
 // generation and the garbage collector copies each of them, which cost more than the sample itself
 // on sparse data. Objects are made only when someone reads them (`read`).
+//
+// Chunks rather than one array grown by doubling: each doubling copied every column and left
+// megabytes of old buffers to the collector, which on a long run cost more than the samples.
 import type { MarkSample } from './records.js';
-import { grown } from '../grow.js';
+
+/** Samples per chunk (a power of two: rows split into chunk and offset by shift and mask). */
+const CHUNK_SHIFT = 12;
+const CHUNK = 1 << CHUNK_SHIFT;
+const MASK = CHUNK - 1;
+
+class Chunk {
+  readonly t = new Float64Array(CHUNK);
+  readonly pnl = new Float64Array(CHUNK);
+  readonly scenario = new Int32Array(CHUNK);
+  /** Per sample, `markets` values each. */
+  readonly mids: Float64Array;
+  readonly positions: Float64Array;
+  readonly quoteBid: Float64Array;
+  readonly quoteAsk: Float64Array;
+  constructor(markets: number) {
+    const n = CHUNK * Math.max(1, markets);
+    this.mids = new Float64Array(n);
+    this.positions = new Float64Array(n);
+    this.quoteBid = new Float64Array(n);
+    this.quoteAsk = new Float64Array(n);
+  }
+}
 
 export class MarkColumns {
   length = 0;
-  private capacity = 0;
-  private t = new Float64Array(0);
-  private pnl = new Float64Array(0);
-  private scenario = new Int32Array(0);
-  /** Per sample, `markets` values each. */
-  private mids = new Float64Array(0);
-  private positions = new Float64Array(0);
-  private quoteBid = new Float64Array(0);
-  private quoteAsk = new Float64Array(0);
+  private readonly chunks: Chunk[] = [];
   private readonly names: string[] = [];
   private lastName = '';
   private lastNameIndex = -1;
 
-  constructor(readonly markets: number) {
-    this.grow(1024);
-  }
+  constructor(readonly markets: number) {}
 
   /** Starts a sample; the per-market values follow with `set`. Returns the sample's row. */
   add(tNs: number, pnl: number, scenario: string): number {
-    if (this.length === this.capacity) this.grow(this.capacity * 2);
     const row = this.length++;
-    this.t[row] = tNs;
-    this.pnl[row] = pnl;
-    this.scenario[row] = this.nameIndex(scenario);
+    const k = row & MASK;
+    if (k === 0) this.chunks.push(new Chunk(this.markets));
+    const c = this.chunks[row >>> CHUNK_SHIFT] as Chunk;
+    c.t[k] = tNs;
+    c.pnl[k] = pnl;
+    c.scenario[k] = this.nameIndex(scenario);
     return row;
   }
 
   set(row: number, market: number, mid: number, position: number, quoteBid: number, quoteAsk: number): void {
-    const k = row * this.markets + market;
-    this.mids[k] = mid;
-    this.positions[k] = position;
-    this.quoteBid[k] = quoteBid;
-    this.quoteAsk[k] = quoteAsk;
+    const c = this.chunks[row >>> CHUNK_SHIFT] as Chunk;
+    const k = (row & MASK) * this.markets + market;
+    c.mids[k] = mid;
+    c.positions[k] = position;
+    c.quoteBid[k] = quoteBid;
+    c.quoteAsk[k] = quoteAsk;
   }
 
   /** Samples [from, length) as objects. */
@@ -53,15 +71,17 @@ export class MarkColumns {
       return a;
     };
     for (let row = from; row < this.length; row++) {
-      const base = row * n;
+      const c = this.chunks[row >>> CHUNK_SHIFT] as Chunk;
+      const k = row & MASK;
+      const base = k * n;
       out.push({
-        tNs: this.t[row] ?? NaN,
-        mids: column(this.mids, base),
-        positions: column(this.positions, base),
-        pnl: this.pnl[row] ?? NaN,
-        scenario: this.names[this.scenario[row] ?? 0] ?? '',
-        quoteBid: column(this.quoteBid, base),
-        quoteAsk: column(this.quoteAsk, base),
+        tNs: c.t[k] ?? NaN,
+        mids: column(c.mids, base),
+        positions: column(c.positions, base),
+        pnl: c.pnl[k] ?? NaN,
+        scenario: this.names[c.scenario[k] ?? 0] ?? '',
+        quoteBid: column(c.quoteBid, base),
+        quoteAsk: column(c.quoteAsk, base),
       });
     }
     return out;
@@ -74,17 +94,5 @@ export class MarkColumns {
     this.lastName = name;
     this.lastNameIndex = i;
     return i;
-  }
-
-  private grow(capacity: number): void {
-    const n = Math.max(1, this.markets);
-    this.t = grown(this.t, new Float64Array(capacity));
-    this.pnl = grown(this.pnl, new Float64Array(capacity));
-    this.scenario = grown(this.scenario, new Int32Array(capacity));
-    this.mids = grown(this.mids, new Float64Array(capacity * n));
-    this.positions = grown(this.positions, new Float64Array(capacity * n));
-    this.quoteBid = grown(this.quoteBid, new Float64Array(capacity * n));
-    this.quoteAsk = grown(this.quoteAsk, new Float64Array(capacity * n));
-    this.capacity = capacity;
   }
 }

@@ -23,6 +23,7 @@ import { NotionalFees } from './fees.js';
 import type { LatencySet } from './latency.js';
 import { zeroLatency } from './latency.js';
 import { PendingQueue, type Pending } from './pending.js';
+import { NORMAL } from '../scenarios.js';
 import { PowerProbQueue, type QueueModel } from './queue.js';
 import type { FillRecord, MarkSample, OrderCounts } from './records.js';
 
@@ -395,14 +396,14 @@ export class BacktestSession {
     const t = Math.max(this.engine.now, this.strategyTime);
     if (a.kind === 'place') {
       this.orders.placed++;
-      this.scenarioAtOrder.set(a.id, this.engine.scenario);
+      this.noteScenario(a.id);
       if (!a.hedge) {
         this.quoted += a.qty;
         this.openQty.set(a.id, a.qty);
       }
     } else if (a.kind === 'amend') {
       this.orders.amended++;
-      this.scenarioAtOrder.set(a.id, this.engine.scenario);
+      this.noteScenario(a.id);
       const before = this.openQty.get(a.id);
       if (before !== undefined) {
         if (a.qty > before) this.quoted += a.qty - before;
@@ -412,6 +413,14 @@ export class BacktestSession {
       this.orders.cancelled++;
     }
     this.pending.push({ t: t + this.latency.order.sample(t), toExchange: true, action: a });
+  }
+
+  /** The scenario an order was placed or last amended in, for its fill records. */
+  private noteScenario(id: number): void {
+    const scenario = this.engine.scenario;
+    // A missing entry reads as the default scenario: plans that never leave it keep nothing.
+    if (scenario === NORMAL && this.scenarioAtOrder.size === 0) return;
+    this.scenarioAtOrder.set(id, scenario);
   }
 
   private deliverReports(): void {
@@ -459,7 +468,7 @@ export class BacktestSession {
       liquidity: r.liquidity,
       hedge: o.hedge,
       level: o.level,
-      scenario: this.scenarioAtOrder.get(o.id) ?? 'normal',
+      scenario: this.scenarioAtOrder.get(o.id) ?? NORMAL,
       planHash: o.planHash,
       mid: ((bt + at) / 2) * tick,
       positionAfter: acct?.position ?? 0,
@@ -514,7 +523,7 @@ export class BacktestSession {
       const priceTicks = a.side === Side.Bid ? Math.floor(a.price / tick + 1e-7) : Math.ceil(a.price / tick - 1e-7);
       const o: SimOrder = {
         id: a.id, market: a.market, feed, side: a.side, priceTicks, price: priceTicks * tick, qty: a.qty,
-        hedge: a.hedge, taker: a.hedge && isTakerHedge(this.engine.plan, a.market), level: a.level, planHash: a.planHash, front: 0, tradedSinceDepth: 0,
+        hedge: a.hedge, taker: a.hedge && isTakerHedge(this.engine.plan, a.market), level: a.level, planHash: a.planHash, front: 0, tradedSinceDepth: 0, restSeq: 0,
       };
       exchange.place(o, p.t);
     } else if (a.kind === 'amend') {
