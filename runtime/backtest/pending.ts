@@ -18,6 +18,8 @@ export interface Pending {
 /** A binary heap of pending messages by (time, arrival order). */
 export class PendingQueue {
   private readonly items: Pending[] = [];
+  /** Items handed back by `release`, reused by `push`: a busy run sends one per order action and report. */
+  private readonly spare: Pending[] = [];
   private seq = 0;
   get size(): number {
     return this.items.length;
@@ -28,7 +30,17 @@ export class PendingQueue {
   push(p: Omit<Pending, 'seq'>): void {
     // Every item gets the same fields in the same order (a spread copied whichever were present,
     // giving the heap several object shapes and costing a generic copy per message).
-    const item: Pending = { t: p.t, seq: this.seq++, toExchange: p.toExchange, action: p.action, report: p.report, record: p.record };
+    let item = this.spare.pop();
+    if (item) {
+      item.t = p.t;
+      item.seq = this.seq++;
+      item.toExchange = p.toExchange;
+      item.action = p.action;
+      item.report = p.report;
+      item.record = p.record;
+    } else {
+      item = { t: p.t, seq: this.seq++, toExchange: p.toExchange, action: p.action, report: p.report, record: p.record };
+    }
     const a = this.items;
     a.push(item);
     let i = a.length - 1;
@@ -39,6 +51,13 @@ export class PendingQueue {
       i = parent;
     }
     a[i] = item;
+  }
+  /** Hands a popped item back for reuse; the caller keeps no reference to it. */
+  release(p: Pending): void {
+    p.action = undefined;
+    p.report = undefined;
+    p.record = undefined;
+    this.spare.push(p);
   }
   pop(): Pending | undefined {
     const a = this.items;

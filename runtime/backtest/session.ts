@@ -257,6 +257,7 @@ export class BacktestSession {
         if (!p) continue;
         if (p.toExchange) this.toExchange(p);
         else this.toStrategy(p);
+        pending.release(p);
       } else {
         if (stDeliver > limitNs) break;
         this.nowNs = stDeliver;
