@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { JobQueue } from '../jobs/job-queue.js';
 import { InstanceManager, type RuntimeFactory } from '../services/instances.js';
-import { createVersion, markTestedIfEvidence, planOf } from '../services/lifecycle.js';
+import { createEvidenceJob, createVersion, markTestedIfEvidence, planOf } from '../services/lifecycle.js';
 import { openStore } from '../store/sqlite-store.js';
 import type { Store, User } from '../store/types.js';
 import { buildApp } from './app.js';
@@ -136,7 +136,7 @@ async function seedDefaultInstance(deps: AppDeps, data: DataFiles, admin: User, 
   await deps.instances.deploy({ instanceId: 'paper-default', versionId: decided.version.id, actor: system });
   const plan = planOf(decided.version);
   for (const kind of ['backtest', 'stress'] as const) {
-    const job = await store.createJob({ kind, versionId: version.id, planHash: plan.hash, request: {}, actor: 'system' });
+    const job = await createEvidenceJob(store, { kind, versionId: version.id, planHash: plan.hash, request: {}, actor: 'system' });
     deps.jobs.enqueue(job, { plan, request: { kind, body: {} }, market });
   }
   print(`quoin: first start: rule set '${id}' deployed to paper instance 'paper-default' (${market.kind === 'files' ? 'replaying real data' : 'simulated market'})`);

@@ -3,12 +3,13 @@
 // acting at once cannot both move it; each step's audit entry is written with it.
 //
 // tested means evidence on record for this exact plan hash: a finished backtest and a finished
-// stress run. Approval names the plan hash the reviewer read, is refused to the version's own
+// stress run, made under the engine semantics version this server runs (runtime/semantics.ts). Approval names the plan hash the reviewer read, is refused to the version's own
 // author (four eyes), and is refused while the plan's limits exceed the risk envelope, with the
 // compiler's diagnostics at the lines that exceed it.
 import { checkEnvelope } from '../../compiler/envelope.js';
 import { compile } from '../../compiler/program.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../dsl/diagnostics.js';
+import { ENGINE_SEMANTICS } from '../../runtime/semantics.js';
 import type { Plan } from '../../schemas/index.js';
 import { ApiError, conflict, unprocessable } from '../server/errors.js';
 import type { Job, Store, User, Version, VersionStatus } from '../store/types.js';
@@ -16,6 +17,8 @@ import type { Job, Store, User, Version, VersionStatus } from '../store/types.js
 export interface Evidence {
   backtest: Job | undefined;
   stress: Job | undefined;
+  /** Finished jobs of the plan made under another engine semantics version: on record, not evidence. */
+  outdated: Job[];
 }
 
 export function fileNameOf(ruleSetId: string): string {
@@ -53,11 +56,25 @@ export async function createVersion(store: Store, input: { ruleSetId: string; so
   return (await markTestedIfEvidence(store, version)) ?? version;
 }
 
+/**
+ * A backtest or stress job for a plan, recorded under the engine semantics version this server runs:
+ * the only kind of job that can become evidence here.
+ */
+export function createEvidenceJob(store: Store, input: { kind: Job['kind']; versionId: number; planHash: string; request: Record<string, unknown>; actor: string }): Promise<Job> {
+  return store.createJob({ ...input, engineSemantics: ENGINE_SEMANTICS });
+}
+
+/**
+ * The latest finished backtest and stress run of a plan hash made under this engine's semantics
+ * (runtime/semantics.ts): a run made by an engine that decides differently shows how another
+ * engine traded the plan, not this one.
+ */
 export async function evidenceFor(store: Store, planHash: string | null): Promise<Evidence> {
-  if (!planHash) return { backtest: undefined, stress: undefined };
-  const done = (await store.listJobs({ planHash })).filter((j) => j.status === 'done');
+  if (!planHash) return { backtest: undefined, stress: undefined, outdated: [] };
+  const finished = (await store.listJobs({ planHash })).filter((j) => j.status === 'done');
+  const done = finished.filter((j) => j.engineSemantics === ENGINE_SEMANTICS);
   const latest = (kind: Job['kind']): Job | undefined => done.filter((j) => j.kind === kind).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
-  return { backtest: latest('backtest'), stress: latest('stress') };
+  return { backtest: latest('backtest'), stress: latest('stress'), outdated: finished.filter((j) => j.engineSemantics !== ENGINE_SEMANTICS) };
 }
 
 /** Moves a draft to tested when its plan hash has both kinds of evidence; returns the new version. */
@@ -93,7 +110,12 @@ export async function submit(store: Store, versionId: number, actor: User): Prom
     const ev = await evidenceFor(store, version.planHash);
     const missing = [ev.backtest ? '' : 'a finished backtest', ev.stress ? '' : 'a finished stress run'].filter(Boolean);
     if (missing.length > 0) {
-      throw new ApiError(409, 'not_tested', `version ${version.number} of ${version.ruleSetId} is not tested yet: it needs ${missing.join(' and ')} for plan ${version.planHash?.slice(0, 12)}`);
+      const versions = [...new Set(ev.outdated.map((j) => j.engineSemantics))].sort((a, b) => a - b);
+      const outdated =
+        ev.outdated.length === 0
+          ? ''
+          : `; the ${ev.outdated.length} finished run${ev.outdated.length === 1 ? '' : 's'} on record for it ${ev.outdated.length === 1 ? 'was' : 'were'} made under engine semantics ${versions.join(', ')}, and this server runs ${ENGINE_SEMANTICS}, which decides differently: run ${ev.outdated.length === 1 ? 'it' : 'them'} again`;
+      throw new ApiError(409, 'not_tested', `version ${version.number} of ${version.ruleSetId} is not tested yet: it needs ${missing.join(' and ')} for plan ${version.planHash?.slice(0, 12)}${outdated}`);
     }
     version = (await markTestedIfEvidence(store, version)) ?? (await store.getVersion(versionId));
   }

@@ -132,6 +132,15 @@ export const migrations: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'jobs record the engine semantics version',
+    // Jobs from before this migration ran on the first semantics: they stay on record, and evidence
+    // for a plan is taken only from jobs of the engine semantics the server runs (runtime/semantics.ts).
+    sql: `
+      ALTER TABLE jobs ADD COLUMN engine_semantics INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -36,6 +36,7 @@ export interface JobRow {
   kind: Job['kind'];
   version_id: number;
   plan_hash: string;
+  engine_semantics: number;
   request_json: string;
   status: Job['status'];
   progress: number;
@@ -129,6 +130,7 @@ export function toJob(r: JobRow): Job {
     kind: r.kind,
     versionId: r.version_id,
     planHash: r.plan_hash,
+    engineSemantics: r.engine_semantics,
     request: JSON.parse(r.request_json) as Job['request'],
     status: r.status,
     progress: r.progress,

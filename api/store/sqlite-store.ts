@@ -208,17 +208,22 @@ class SqliteStore implements Store {
 
   // ---- jobs ----
 
-  createJob(input: { kind: JobKind; versionId: number; planHash: string; request: Record<string, unknown>; actor: string }): Promise<Job> {
+  createJob(input: { kind: JobKind; versionId: number; planHash: string; engineSemantics: number; request: Record<string, unknown>; actor: string }): Promise<Job> {
     return this.#write(async () => {
       await this.#version(input.versionId);
       const id = randomUUID();
       const at = this.#stamp();
       await this.#db.run(
-        `INSERT INTO jobs (id, kind, version_id, plan_hash, request_json, status, progress, result_json, error, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', 0, NULL, NULL, ?, ?, ?)`,
-        [id, input.kind, input.versionId, input.planHash, JSON.stringify(input.request), input.actor, at, at],
+        `INSERT INTO jobs (id, kind, version_id, plan_hash, engine_semantics, request_json, status, progress, result_json, error, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, NULL, NULL, ?, ?, ?)`,
+        [id, input.kind, input.versionId, input.planHash, input.engineSemantics, JSON.stringify(input.request), input.actor, at, at],
       );
-      await this.#appendAudit({ actor: input.actor, action: 'job.create', subject: `job:${id}`, details: { kind: input.kind, versionId: input.versionId, planHash: input.planHash } });
+      await this.#appendAudit({
+        actor: input.actor,
+        action: 'job.create',
+        subject: `job:${id}`,
+        details: { kind: input.kind, versionId: input.versionId, planHash: input.planHash, engineSemantics: input.engineSemantics },
+      });
       return this.#job(id);
     });
   }

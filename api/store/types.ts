@@ -47,6 +47,8 @@ export interface Job {
   kind: JobKind;
   versionId: number;
   planHash: string;
+  /** The engine semantics version the job runs under (runtime/semantics.ts). */
+  engineSemantics: number;
   /** The request as given (data, latency, fees, scenarios…). */
   request: Record<string, unknown>;
   status: JobStatus;
@@ -159,7 +161,7 @@ export interface Store {
   setVersionStatus(input: { id: number; from: VersionStatus[]; to: VersionStatus; actor: string; action: string; details?: Record<string, unknown> }): Promise<Version>;
 
   // jobs and their results (by plan hash)
-  createJob(input: { kind: JobKind; versionId: number; planHash: string; request: Record<string, unknown>; actor: string }): Promise<Job>;
+  createJob(input: { kind: JobKind; versionId: number; planHash: string; engineSemantics: number; request: Record<string, unknown>; actor: string }): Promise<Job>;
   updateJob(input: { id: string; status?: JobStatus; progress?: number; result?: unknown; error?: string | null }): Promise<Job>;
   getJob(id: string): Promise<Job>;
   listJobs(filter: { versionId?: number; planHash?: string }): Promise<Job[]>;

@@ -4,10 +4,13 @@
 // checks it on every run.
 import { attributePnl, type PnlAttribution } from './attribution.js';
 import type { BacktestResult } from './backtest.js';
+import { ENGINE_SEMANTICS } from '../semantics.js';
 import { computeMetrics, CRYPTO_CALENDAR, EQUITY_CALENDAR, type BacktestMetrics } from './metrics.js';
 
 export interface BacktestSummary {
   strategy: { name: string; version: number; planHash: string };
+  /** The engine semantics version the run was made under (runtime/semantics.ts). */
+  engine: { semantics: number };
   /** Event-time window replayed (ISO times, UTC). */
   window: { from: string; to: string };
   /** Market events replayed: one price-level update, one trade, or one order-book message of L3 data. */
@@ -99,6 +102,7 @@ export function summarise({ result, dayEpochMs, settings }: SummaryInput): FullR
 
   const summary: BacktestSummary = {
     strategy: { name: plan.strategy.name, version: plan.strategy.version, planHash: plan.hash },
+    engine: { semantics: ENGINE_SEMANTICS },
     window: { from: iso(result.fromNs), to: iso(result.toNs) },
     events: result.events,
     orders: { placed: result.orders.placed, amended: result.orders.amended, cancelled: result.orders.cancelled, filled: result.orders.filledOrders },

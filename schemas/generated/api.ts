@@ -434,6 +434,10 @@ export interface Job {
   kind: 'backtest' | 'stress';
   versionId: number;
   planHash: string;
+  /**
+   * The engine semantics version the job runs under: only jobs of the version the server runs count as evidence (docs/runtime.md, "Engine semantics version").
+   */
+  engineSemantics: number;
   request: {
     [k: string]: unknown | undefined;
   };

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE_SEMANTICS } from '../../runtime/semantics.js';
 import { rulesetsDir } from '../helpers.js';
 import { btcDay, sharedData, testService, waitForJob, type TestService } from './harness.js';
 import { existsSync } from 'node:fs';
@@ -23,6 +24,7 @@ afterAll(async () => s.close());
 async function tested(versionId: number): Promise<void> {
   const bt = await s.as('author', 'POST', `/api/versions/${versionId}/backtests`, window);
   expect(bt.statusCode, bt.body).toBe(202);
+  expect(bt.json().engineSemantics).toBe(ENGINE_SEMANTICS);
   const st = await s.as('risk', 'POST', `/api/versions/${versionId}/stress`, { ...window, scenarios: ['gap_down', 'flash_crash'] });
   expect(st.statusCode, st.body).toBe(202);
   const btJob = await waitForJob(s, bt.json().id);
@@ -63,6 +65,23 @@ describe('lifecycle through the API', () => {
     expect(job.error).toMatch(/latency/i);
     expect(job.error).not.toMatch(/at .*\.ts:\d+/);
     expect((await s.as('viewer', 'GET', `/api/versions/${v1.id}`)).json().status).toBe('draft');
+  });
+
+  it('does not take runs made under another engine semantics version as evidence, and says so', async () => {
+    // As if made by an earlier Quoin, whose engine decided differently: finished, on record, outdated.
+    const v = await s.store.getVersion(v1.id);
+    for (const kind of ['backtest', 'stress'] as const) {
+      const job = await s.store.createJob({ kind, versionId: v.id, planHash: v1.planHash, engineSemantics: ENGINE_SEMANTICS - 1, request: {}, actor: 'test' });
+      await s.store.updateJob({ id: job.id, status: 'done', progress: 1, result: {} });
+    }
+    const res = await s.as('author', 'POST', `/api/versions/${v1.id}/submit`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'not_tested' });
+    expect(res.json().message).toContain('a finished backtest and a finished stress run');
+    expect(res.json().message).toContain(`the 2 finished runs on record for it were made under engine semantics ${ENGINE_SEMANTICS - 1}, and this server runs ${ENGINE_SEMANTICS}`);
+    const shown = (await s.as('viewer', 'GET', `/api/versions/${v1.id}`)).json();
+    expect(shown.status).toBe('draft');
+    expect(shown.evidence).toEqual({ backtest: null, stress: null });
   });
 
   it('becomes tested once a backtest and a stress run of its plan hash are done', async () => {

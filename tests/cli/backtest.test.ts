@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE_SEMANTICS } from '../../runtime/semantics.js';
 import { root } from '../helpers.js';
 
 const bin = path.join(root, 'dist', 'quoin.mjs');
@@ -30,6 +31,9 @@ describe.skipIf(!existsSync(data))('quoin backtest', () => {
     const s = JSON.parse(r.stdout);
     for (const k of ['events', 'orders', 'fills', 'pnl', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'markouts', 'fillRatio', 'maxAbsPosition', 'limitsHit']) expect(s).toHaveProperty(k);
     expect(Object.keys(s.markouts)).toEqual(['1s', '10s', '60s']);
+    // What the evidence was made under: the plan and the engine's decision rules.
+    expect(s.strategy.planHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(s.engine).toEqual({ semantics: ENGINE_SEMANTICS });
     expect(s.events).toBeGreaterThan(390_000);
     expect(s.fills).toBeGreaterThan(0);
     const { total, spreadCapture, inventory, fees, hedge } = s.pnl;

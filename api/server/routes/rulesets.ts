@@ -1,7 +1,7 @@
 // Rule sets and their versions, the lifecycle steps on a version, and its backtest and stress jobs.
 import type { FastifyInstance } from 'fastify';
 import type { BacktestBody, CreateRuleSetBody, CreateVersionBody, DecisionBody, RejectBody, StressBody, VersionStatus } from '../../../schemas/generated/api.js';
-import { compileOrThrow, createVersion, decide, envelopeFindings, fileNameOf, planOf, retire, submit } from '../../services/lifecycle.js';
+import { compileOrThrow, createEvidenceJob, createVersion, decide, envelopeFindings, fileNameOf, planOf, retire, submit } from '../../services/lifecycle.js';
 import { requireRole, userOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { versionDetail, versionSummary } from '../present.js';
@@ -101,7 +101,7 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
         const plan = planOf(version);
         const seed = request.body.seed ?? 1;
         const market = deps.resolveMarket(request.body.data, seed);
-        const job = await store.createJob({ kind, versionId: version.id, planHash: plan.hash, request: { ...request.body }, actor: userOf(request).id });
+        const job = await createEvidenceJob(store, { kind, versionId: version.id, planHash: plan.hash, request: { ...request.body }, actor: userOf(request).id });
         deps.jobs.enqueue(job, { plan, request: kind === 'backtest' ? { kind, body: request.body as BacktestBody } : { kind, body: request.body as StressBody }, market });
         return reply.status(202).send(job);
       },

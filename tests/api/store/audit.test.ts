@@ -45,7 +45,7 @@ describe('audit entries', () => {
     await store.setInstanceStatus({ id: 'i', status: 'running', actor: 'otto', reason: 'start' });
     const d = await store.recordDeployment({ instanceId: 'i', versionId: v.id, kind: 'deploy', actor: 'otto', expectedCurrent: null });
     await store.recordDeployment({ instanceId: 'i', versionId: v.id, kind: 'rollback', actor: 'otto', expectedCurrent: d.id });
-    const job = await store.createJob({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, request: {}, actor: 'alice' });
+    const job = await store.createJob({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, engineSemantics: 2, request: {}, actor: 'alice' });
     await store.updateJob({ id: job.id, status: 'running', progress: 0.5 });
     await store.audit({ actor: 'otto', action: 'instance.kill', subject: 'instance:i' });
     // Failed mutations leave no trace.

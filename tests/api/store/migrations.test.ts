@@ -1,5 +1,6 @@
 // Migrations: a fresh database gets all of them, an up-to-date one none, a failing one nothing
 // half-done, and a database from a newer Quoin is refused rather than misread.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, migrations, SchemaTooNewError } from '../../../api/store/migrations.js';
@@ -61,6 +62,24 @@ describe('migrations', () => {
     const conn = await SqliteConnection.open(file);
     expect(await migrate(conn, () => 'never')).toEqual([]);
     await conn.close();
+  });
+
+  it('bring a database from an earlier Quoin up to date, its jobs marked as made under engine semantics 1', async () => {
+    // The schema as Quoin left it before migration 3, with one finished backtest on record.
+    mkdirSync(path.dirname(file), { recursive: true });
+    const conn = await SqliteConnection.open(file);
+    await migrate(conn, () => 'then', migrations.slice(0, 2));
+    await conn.run("INSERT INTO rule_sets (id, name, created_by, created_at) VALUES ('rs', 'RS', 'a', 'then')");
+    await conn.run("INSERT INTO versions (id, rule_set_id, number, source, diagnostics_json, author, status, created_at, updated_at) VALUES (1, 'rs', 1, 's', '[]', 'a', 'draft', 'then', 'then')");
+    await conn.run(
+      "INSERT INTO jobs (id, kind, version_id, plan_hash, request_json, status, progress, created_by, created_at, updated_at) VALUES ('old', 'backtest', 1, 'h', '{}', 'done', 1, 'a', 'then', 'then')",
+    );
+    await conn.close();
+
+    const store = await openStore(file, { now: at('2026-01-01T00:00:00Z') });
+    expect(await store.getJob('old')).toMatchObject({ id: 'old', planHash: 'h', status: 'done', engineSemantics: 1 });
+    await store.close();
+    expect((await appliedRows()).map((r) => r.version)).toEqual(migrations.map((m) => m.version));
   });
 
   it('refuse a database whose schema is newer than the code knows', async () => {

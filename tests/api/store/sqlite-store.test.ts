@@ -111,9 +111,10 @@ describe('jobs', () => {
   it('creates, updates, reads and filters jobs', async () => {
     const v = await approvedVersion(store);
     const other = `sha256:${'cd'.repeat(32)}`;
-    const job = await store.createJob({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, request: { data: ['a.csv'], latencyNs: 1000 }, actor: 'alice' });
-    expect(job).toMatchObject({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, request: { data: ['a.csv'], latencyNs: 1000 }, status: 'queued', progress: 0, result: null, error: null, createdBy: 'alice' });
-    const stress = await store.createJob({ kind: 'stress', versionId: v.id, planHash: other, request: {}, actor: 'alice' });
+    const job = await store.createJob({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, engineSemantics: 2, request: { data: ['a.csv'], latencyNs: 1000 }, actor: 'alice' });
+    expect(job).toMatchObject({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, engineSemantics: 2, request: { data: ['a.csv'], latencyNs: 1000 }, status: 'queued', progress: 0, result: null, error: null, createdBy: 'alice' });
+    const stress = await store.createJob({ kind: 'stress', versionId: v.id, planHash: other, engineSemantics: 1, request: {}, actor: 'alice' });
+    expect(stress.engineSemantics).toBe(1);
 
     expect(await store.updateJob({ id: job.id, status: 'running', progress: 0.25 })).toMatchObject({ status: 'running', progress: 0.25, result: null });
     const done = await store.updateJob({ id: job.id, status: 'done', progress: 1, result: { pnl: 12.5, fills: [1, 2] } });
@@ -130,10 +131,10 @@ describe('jobs', () => {
 
   it('rejects unknown ids and out-of-range progress without leaking sqlite errors', async () => {
     const v = await approvedVersion(store);
-    await expect(store.createJob({ kind: 'backtest', versionId: 999, planHash: PLAN_HASH, request: {}, actor: 'a' })).rejects.toThrow(StoreNotFound);
+    await expect(store.createJob({ kind: 'backtest', versionId: 999, planHash: PLAN_HASH, engineSemantics: 2, request: {}, actor: 'a' })).rejects.toThrow(StoreNotFound);
     await expect(store.getJob('nope')).rejects.toThrow(StoreNotFound);
     await expect(store.updateJob({ id: 'nope', progress: 0.5 })).rejects.toThrow(StoreNotFound);
-    const job = await store.createJob({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, request: {}, actor: 'a' });
+    const job = await store.createJob({ kind: 'backtest', versionId: v.id, planHash: PLAN_HASH, engineSemantics: 2, request: {}, actor: 'a' });
     const err: unknown = await store.updateJob({ id: job.id, progress: 1.5 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RangeError);
     expect((err as { code?: unknown }).code).toBeUndefined();
@@ -265,7 +266,7 @@ describe('odd strings', () => {
       const v = await store.createVersion({ ruleSetId: id, source: s, planJson: JSON.stringify({ s }), planHash: s, diagnostics: [{ message: s }], author: s });
       expect(await store.getVersion(v.id)).toMatchObject({ ruleSetId: id, source: s, planJson: JSON.stringify({ s }), planHash: s, diagnostics: [{ message: s }], author: s });
 
-      const job = await store.createJob({ kind: 'stress', versionId: v.id, planHash: s, request: { [s]: s }, actor: s });
+      const job = await store.createJob({ kind: 'stress', versionId: v.id, planHash: s, engineSemantics: 2, request: { [s]: s }, actor: s });
       await store.updateJob({ id: job.id, result: { s }, error: s });
       expect(await store.getJob(job.id)).toMatchObject({ planHash: s, request: { [s]: s }, result: { s }, error: s, createdBy: s });
       expect((await store.listJobs({ planHash: s })).map((j) => j.id)).toEqual([job.id]);
