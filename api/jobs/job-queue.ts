@@ -102,7 +102,6 @@ export class JobQueue {
       });
     });
     await progressWrite;
-    this.running.delete(job.id);
     void worker.terminate();
     try {
       if (outcome.error !== undefined) {
@@ -112,6 +111,9 @@ export class JobQueue {
         await this.options.onDone?.(done);
       }
     } finally {
+      // Counted as running until its record and what follows from it (a version becoming tested)
+      // are written: whenIdle means nothing is left to happen, not only that no worker is busy.
+      this.running.delete(job.id);
       this.pump();
     }
   }
