@@ -3,9 +3,10 @@
 // acting at once cannot both move it; each step's audit entry is written with it.
 //
 // tested means evidence on record for this exact plan hash: a finished backtest and a finished
-// stress run, made under the engine semantics version this server runs (runtime/semantics.ts). Approval names the plan hash the reviewer read, is refused to the version's own
-// author (four eyes), and is refused while the plan's limits exceed the risk envelope, with the
-// compiler's diagnostics at the lines that exceed it.
+// stress run, made under the engine semantics version this server runs (runtime/semantics.ts).
+// Approval names the plan hash the reviewer read, is refused to the version's own author (four
+// eyes), and is refused while the plan's limits exceed the risk envelope, with the compiler's
+// diagnostics at the lines that exceed it.
 import { checkEnvelope } from '../../compiler/envelope.js';
 import { compile } from '../../compiler/program.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../dsl/diagnostics.js';
@@ -110,11 +111,9 @@ export async function submit(store: Store, versionId: number, actor: User): Prom
     const ev = await evidenceFor(store, version.planHash);
     const missing = [ev.backtest ? '' : 'a finished backtest', ev.stress ? '' : 'a finished stress run'].filter(Boolean);
     if (missing.length > 0) {
-      const versions = [...new Set(ev.outdated.map((j) => j.engineSemantics))].sort((a, b) => a - b);
-      const outdated =
-        ev.outdated.length === 0
-          ? ''
-          : `; the ${ev.outdated.length} finished run${ev.outdated.length === 1 ? '' : 's'} on record for it ${ev.outdated.length === 1 ? 'was' : 'were'} made under engine semantics ${versions.join(', ')}, and this server runs ${ENGINE_SEMANTICS}, which decides differently: run ${ev.outdated.length === 1 ? 'it' : 'them'} again`;
+      const n = ev.outdated.length;
+      const versions = [...new Set(ev.outdated.map((j) => j.engineSemantics))].sort((a, b) => a - b).join(', ');
+      const outdated = n === 0 ? '' : `; finished runs on record for it: ${n}, made under engine semantics ${versions}, and this server runs ${ENGINE_SEMANTICS}, which decides differently: run them again`;
       throw new ApiError(409, 'not_tested', `version ${version.number} of ${version.ruleSetId} is not tested yet: it needs ${missing.join(' and ')} for plan ${version.planHash?.slice(0, 12)}${outdated}`);
     }
     version = (await markTestedIfEvidence(store, version)) ?? (await store.getVersion(versionId));

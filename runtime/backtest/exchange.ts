@@ -33,8 +33,6 @@ export interface SimOrder extends QueueState {
   planHash: string;
   /** L3 data: order ids added at our price after we joined (they are behind us). */
   behind?: Set<number>;
-  /** When it last joined the book (a counter): resting orders are taken in this order on a reconnect. */
-  restSeq: number;
 }
 
 export type ExchangeReport =
@@ -51,9 +49,8 @@ export interface ExchangeStats {
 
 export class SimExchange {
   readonly books: BookReplayer;
-  /** Our resting orders by id. */
+  /** Our resting orders by id, in the order they (last) joined the book: a reconnect cancels them so. */
   private readonly resting = new Map<number, SimOrder>();
-  private restCount = 0;
   /** Per feed and side: our resting orders (a handful), scanned when the data touches their side. */
   private readonly bySide: SimOrder[][][];
   /** Per feed and side: liquidity our taker orders consumed per price, until the data updates that level. */
@@ -73,9 +70,8 @@ export class SimExchange {
     this.consumed = batch.markets.map(() => [new Map(), new Map()]);
   }
 
-  /** Our resting orders, in the order they (last) joined the book. */
-  get restingOrders(): SimOrder[] {
-    return [...this.resting.values()].sort((a, b) => a.restSeq - b.restSeq);
+  get restingOrders(): IterableIterator<SimOrder> {
+    return this.resting.values();
   }
 
   /** Writes our best resting (non-hedge) bid and ask per plan market into the arrays (NaN where none). */
@@ -239,7 +235,7 @@ export class SimExchange {
    * Without it an order left at the old pass's prices would be filled by the jump to the new one.
    */
   reconnect(tNs: number): void {
-    for (const o of this.restingOrders) {
+    for (const o of [...this.resting.values()]) {
       this.unrest(o);
       this.reports.push({ kind: 'gone', tNs, orderId: o.id, reason: 'disconnected' });
     }
@@ -309,15 +305,16 @@ export class SimExchange {
       o.tradedSinceDepth = 0;
       o.behind?.clear();
     }
-    // It rests again: last in its side's list (what matching scans) and in the reconnect order.
-    // Same side and id, so it stays where it is in the id index.
+    // It rests again: last in the id index and in its side's list (what matching scans), as a new
+    // order would be; the list is only moved when it is not last already (one order a side, mostly).
+    this.resting.delete(o.id);
+    this.resting.set(o.id, o);
     const list = this.bySide[o.feed]?.[o.side];
     if (list && list[list.length - 1] !== o) {
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
       list.push(o);
     }
-    o.restSeq = this.restCount++;
   }
 
   /** A marketable order walks the book up to its limit; the rest is cancelled (immediate-or-cancel). */
@@ -364,7 +361,6 @@ export class SimExchange {
   }
 
   private rest(o: SimOrder): void {
-    o.restSeq = this.restCount++;
     this.resting.set(o.id, o);
     this.bySide[o.feed]?.[o.side]?.push(o);
   }

@@ -16,6 +16,7 @@ import { BookReplayer } from '../book/replay.js';
 import { MarkColumns } from './mark-columns.js';
 import { Engine, type OrderAction } from '../engine.js';
 import { EventFlag, EventKind, Side, type EventBatch } from '../events.js';
+import { NORMAL } from '../scenarios.js';
 import { clearBooks } from './clear-books.js';
 import { SimExchange, type ExchangeReport, type SimOrder } from './exchange.js';
 import type { FeeModel } from './fees.js';
@@ -23,7 +24,6 @@ import { NotionalFees } from './fees.js';
 import type { LatencySet } from './latency.js';
 import { zeroLatency } from './latency.js';
 import { PendingQueue, type Pending } from './pending.js';
-import { NORMAL } from '../scenarios.js';
 import { PowerProbQueue, type QueueModel } from './queue.js';
 import type { FillRecord, MarkSample, OrderCounts } from './records.js';
 
@@ -524,7 +524,7 @@ export class BacktestSession {
       const priceTicks = a.side === Side.Bid ? Math.floor(a.price / tick + 1e-7) : Math.ceil(a.price / tick - 1e-7);
       const o: SimOrder = {
         id: a.id, market: a.market, feed, side: a.side, priceTicks, price: priceTicks * tick, qty: a.qty,
-        hedge: a.hedge, taker: a.hedge && isTakerHedge(this.engine.plan, a.market), level: a.level, planHash: a.planHash, front: 0, tradedSinceDepth: 0, restSeq: 0,
+        hedge: a.hedge, taker: a.hedge && isTakerHedge(this.engine.plan, a.market), level: a.level, planHash: a.planHash, front: 0, tradedSinceDepth: 0,
       };
       exchange.place(o, p.t);
     } else if (a.kind === 'amend') {

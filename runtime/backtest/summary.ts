@@ -4,8 +4,8 @@
 // checks it on every run.
 import { attributePnl, type PnlAttribution } from './attribution.js';
 import type { BacktestResult } from './backtest.js';
-import { ENGINE_SEMANTICS } from '../semantics.js';
 import { computeMetrics, CRYPTO_CALENDAR, EQUITY_CALENDAR, type BacktestMetrics } from './metrics.js';
+import { ENGINE_SEMANTICS } from '../semantics.js';
 
 export interface BacktestSummary {
   strategy: { name: string; version: number; planHash: string };

@@ -78,7 +78,7 @@ describe('lifecycle through the API', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'not_tested' });
     expect(res.json().message).toContain('a finished backtest and a finished stress run');
-    expect(res.json().message).toContain(`the 2 finished runs on record for it were made under engine semantics ${ENGINE_SEMANTICS - 1}, and this server runs ${ENGINE_SEMANTICS}`);
+    expect(res.json().message).toContain(`finished runs on record for it: 2, made under engine semantics ${ENGINE_SEMANTICS - 1}, and this server runs ${ENGINE_SEMANTICS}`);
     const shown = (await s.as('viewer', 'GET', `/api/versions/${v1.id}`)).json();
     expect(shown.status).toBe('draft');
     expect(shown.evidence).toEqual({ backtest: null, stress: null });
