@@ -47,5 +47,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     root: process.cwd(),
     report: (name, value, unit) => process.stdout.write(`bench: ${name} = ${formatValue(value, unit)} ${unit}\n`),
     progress: (message) => process.stderr.write(`${message}\n`),
+    isolate: () => Promise.reject(new Error('run through bench/run.js to isolate parts')),
   });
 }

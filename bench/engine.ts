@@ -39,37 +39,47 @@ function spanNs(batch: EventBatch): number {
 }
 
 export async function benchEngine(ctx: BenchContext): Promise<void> {
+  // Each dataset in a fresh process, so its figures read the JIT's profile of its own data.
+  for (const ds of datasets) await ctx.isolate('engine', ds.name);
+  await ctx.isolate('engine', 'swap-heap');
+}
+
+/** One dataset's throughput (and latency), or the swap and heap figures on the spot capture. */
+export async function engineParts(ctx: BenchContext, part: string): Promise<void> {
   const dataDir = path.resolve(ctx.root, '../shared/data');
   const plan = planOf(ctx.root, 'rulesets/avellaneda-stoikov.quoin');
-
-  for (const ds of datasets) {
-    ctx.progress(`engine: loading ${ds.name}`);
-    let batch: EventBatch;
-    try {
-      batch = (await openData(ds.files.map((f) => path.join(dataDir, f)))).batch;
-    } catch (err) {
-      ctx.progress(`engine: skipping ${ds.name}: ${(err as Error).message}`);
-      continue;
+  if (part === 'swap-heap') {
+    const spot = await openData(datasets[0]?.files.map((f) => path.join(dataDir, f)) ?? []).catch(() => undefined);
+    if (!spot) {
+      ctx.progress('engine: skipping swap and heap figures: no Binance spot data');
+      return;
     }
-    const span = spanNs(batch);
-    const passes = Math.max(1, Math.ceil(2_000_000 / batch.length));
-    const rates: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const s = createReplaySession(plan, batch, {});
-      const t0 = performance.now();
-      for (let k = 0; k < passes; k++) s.run(0, batch.length, k * span);
-      rates.push((batch.length * passes) / ((performance.now() - t0) / 1000));
-    }
-    ctx.report(`engine as-template ${ds.name}`, median(rates), 'events/s');
-
-    if (ds.name === 'binance-spot' || ds.name === 'lobster-goog10') latency(ctx, ds.name, plan, batch, span);
-  }
-
-  const spot = await openData(datasets[0]?.files.map((f) => path.join(dataDir, f)) ?? []).catch(() => undefined);
-  if (spot) {
     swapLatency(ctx, plan, planOf(ctx.root, 'rulesets/avellaneda-stoikov.quoin', (s) => s.replace('gamma        = 0.5', 'gamma        = 0.6')), spot.batch);
     heapGrowth(ctx, plan, spot.batch);
+    return;
   }
+  const ds = datasets.find((d) => d.name === part);
+  if (!ds) throw new Error(`engine: no dataset ${part}`);
+  ctx.progress(`engine: loading ${ds.name}`);
+  let batch: EventBatch;
+  try {
+    batch = (await openData(ds.files.map((f) => path.join(dataDir, f)))).batch;
+  } catch (err) {
+    ctx.progress(`engine: skipping ${ds.name}: ${(err as Error).message}`);
+    return;
+  }
+  const span = spanNs(batch);
+  const passes = Math.max(1, Math.ceil(2_000_000 / batch.length));
+  const rates: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const s = createReplaySession(plan, batch, {});
+    const t0 = performance.now();
+    for (let k = 0; k < passes; k++) s.run(0, batch.length, k * span);
+    rates.push((batch.length * passes) / ((performance.now() - t0) / 1000));
+  }
+  ctx.report(`engine as-template ${ds.name}`, median(rates), 'events/s');
+
+  if (ds.name === 'binance-spot' || ds.name === 'lobster-goog10') latency(ctx, ds.name, plan, batch, span);
 }
 
 /** Time from a venue message's first row to the end of the evaluation (and actions) it causes. */

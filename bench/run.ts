@@ -4,16 +4,23 @@
 // `node dist/bench/run.js compile` runs only the named modules.
 //
 // A benchmark module is a function that takes a BenchContext; add new ones to `modules` below.
+//
+// Every module runs in a process of its own, and a module can run parts of itself in further
+// processes (`ctx.isolate`): V8 keeps the type feedback and inlining decisions of whatever ran
+// first in a process, so a throughput figure measured after other datasets or modules reads the
+// JIT's profile of those (on LOBSTER data 10–15 % lower after the Binance datasets), not its own.
+// One process per measurement is what JMH does with its forks for the same reason.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchApi } from './api.js';
 import { benchAS2008 } from './as2008.js';
-import { benchBacktest } from './backtest.js';
+import { backtestParts, benchBacktest } from './backtest.js';
 import { benchCompile } from './compile.js';
 import { benchData } from './data.js';
 import { benchEditor } from './editor.js';
-import { benchEngine } from './engine.js';
+import { benchEngine, engineParts } from './engine.js';
 import { run as runSignals } from './signals.js';
 import { benchSweep } from './sweep.js';
 import { benchVenue } from './venue.js';
@@ -25,9 +32,16 @@ export interface BenchContext {
   report(name: string, value: number, unit: string): void;
   /** Prints a progress note on stderr. */
   progress(message: string): void;
+  /**
+   * Runs part `part` of module `module` (its `parts` entry) in a fresh Node process, passes its
+   * figures and progress through, and resolves with the figures it reported (name → value).
+   */
+  isolate(module: string, part: string): Promise<Map<string, number>>;
 }
 
 export type BenchModule = (ctx: BenchContext) => Promise<void>;
+/** Named parts of a module that `ctx.isolate` can run in a process of their own. */
+export type BenchParts = (ctx: BenchContext, part: string) => Promise<void>;
 
 const modules: Record<string, BenchModule> = {
   compile: benchCompile,
@@ -40,6 +54,11 @@ const modules: Record<string, BenchModule> = {
   api: benchApi,
   editor: benchEditor,
   venue: benchVenue,
+};
+
+const parts: Record<string, BenchParts> = {
+  engine: engineParts,
+  backtest: backtestParts,
 };
 
 /** Three significant digits for times; rates in compact exponent form (1.2e5 lines/s). */
@@ -61,24 +80,72 @@ function packageRoot(): string {
   }
 }
 
+const FIGURE = /^bench: (.+) = (\S+) (\S+)$/;
+
+/** Runs this script again with `args`; its stdout lines pass through and its figures are returned. */
+function child(args: string[]): Promise<Map<string, number>> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const figures = new Map<string, number>();
+    let pending = '';
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      pending += chunk;
+      let nl = pending.indexOf('\n');
+      while (nl >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        process.stdout.write(`${line}\n`);
+        const m = FIGURE.exec(line);
+        if (m?.[1] !== undefined) figures.set(m[1], Number(m[2]));
+        nl = pending.indexOf('\n');
+      }
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (pending !== '') process.stdout.write(`${pending}\n`);
+      if (code === 0) resolve(figures);
+      else reject(new Error(`benchmark process ${args.join(' ')} exited with ${String(code)}`));
+    });
+  });
+}
+
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const ctx: BenchContext = {
+    root: packageRoot(),
+    report: (name, value, unit) => process.stdout.write(`bench: ${name} = ${formatValue(value, unit)} ${unit}\n`),
+    progress: (message) => process.stderr.write(`${message}\n`),
+    isolate: (module, part) => child(['--part', module, part]),
+  };
+  // A child: one module (`--module name`) or one part of one (`--part module part`).
+  if (argv[0] === '--module' && argv[1] !== undefined) {
+    await modules[argv[1]]?.(ctx);
+    return;
+  }
+  if (argv[0] === '--part' && argv[1] !== undefined && argv[2] !== undefined) {
+    const run = parts[argv[1]];
+    if (!run) throw new Error(`no isolated parts in benchmark module ${argv[1]}`);
+    await run(ctx, argv[2]);
+    return;
+  }
+  const wanted = argv;
   const unknown = wanted.filter((w) => !(w in modules));
   if (unknown.length > 0) {
     process.stderr.write(`unknown benchmark module(s): ${unknown.join(', ')}; known: ${Object.keys(modules).join(', ')}\n`);
     process.exitCode = 2;
     return;
   }
-  const ctx: BenchContext = {
-    root: packageRoot(),
-    report: (name, value, unit) => process.stdout.write(`bench: ${name} = ${formatValue(value, unit)} ${unit}\n`),
-    progress: (message) => process.stderr.write(`${message}\n`),
-  };
-  for (const [name, run] of Object.entries(modules)) {
+  for (const name of Object.keys(modules)) {
     if (wanted.length > 0 && !wanted.includes(name)) continue;
     const started = performance.now();
     ctx.progress(`[${name}] running`);
-    await run(ctx);
+    try {
+      await child(['--module', name]);
+    } catch (err) {
+      ctx.progress(`[${name}] failed: ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
     ctx.progress(`[${name}] done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }
