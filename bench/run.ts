@@ -10,7 +10,6 @@
 // first in a process, so a throughput figure measured after other datasets or modules reads the
 // JIT's profile of those (on LOBSTER data 10–15 % lower after the Binance datasets), not its own.
 // One process per measurement is what JMH does with its forks for the same reason.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { backtestParts, benchBacktest } from './backtest.js';
 import { benchCompile } from './compile.js';
 import { benchData } from './data.js';
 import { benchEditor } from './editor.js';
+import { runIsolated } from './isolate.js';
 import { benchEngine, engineParts } from './engine.js';
 import { run as runSignals } from './signals.js';
 import { benchSweep } from './sweep.js';
@@ -80,34 +80,9 @@ function packageRoot(): string {
   }
 }
 
-const FIGURE = /^bench: (.+) = (\S+) (\S+)$/;
-
-/** Runs this script again with `args`; its stdout lines pass through and its figures are returned. */
+/** Runs this script again with `args` in a fresh process (bench/isolate.ts). */
 function child(args: string[]): Promise<Map<string, number>> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const figures = new Map<string, number>();
-    let pending = '';
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      let nl = pending.indexOf('\n');
-      while (nl >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        process.stdout.write(`${line}\n`);
-        const m = FIGURE.exec(line);
-        if (m?.[1] !== undefined) figures.set(m[1], Number(m[2]));
-        nl = pending.indexOf('\n');
-      }
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      if (pending !== '') process.stdout.write(`${pending}\n`);
-      if (code === 0) resolve(figures);
-      else reject(new Error(`benchmark process ${args.join(' ')} exited with ${String(code)}`));
-    });
-  });
+  return runIsolated(fileURLToPath(import.meta.url), args);
 }
 
 async function main(): Promise<void> {
@@ -150,4 +125,9 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+}
