@@ -2,6 +2,7 @@
 // OpenAPI document and its UI at /docs, and /metrics. Built as a function of its dependencies so
 // tests drive it with app.inject() and no port; server.ts owns the process.
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -27,7 +28,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The built web editor (vite build output); default dist/editor of the project. */
   editorDir?: string;
+  /** Longest time a client may take to send a whole request (headers and body); default 30 s. */
+  requestTimeoutMs?: number;
 }
+
+export const defaultRequestTimeoutMs = 30_000;
 
 /**
  * Bodies are validated as sent: no coercion ("5" is not a number), no defaults filled in and no
@@ -43,28 +48,68 @@ function validators(): { body: Ajv; other: Ajv } {
 const loneSurrogate = /\p{Surrogate}/u;
 const isWellFormed = (s: string): boolean => !loneSurrogate.test(s);
 
-/** Lone surrogates cannot be stored or echoed faithfully: refuse them instead of mangling them. */
-function findIllFormed(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? undefined : path;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const bad = findIllFormed(value[i], `${path}/${i}`);
-      if (bad) return bad;
+/** No request of this API nests deeper than this (plans are among the deepest, at about ten). */
+export const maxBodyDepth = 64;
+
+/**
+ * Walks a parsed body once, without recursion (a body nested 50,000 deep must not overflow the
+ * stack): too deep, or a lone surrogate (which cannot be stored or echoed faithfully), is refused
+ * with the path of the first offender instead of being mangled or crashing the request.
+ */
+function findBadBody(body: unknown): ApiError | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: 'body', depth: 0 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { value, path: at, depth } = top;
+    if (typeof value === 'string') {
+      if (!isWellFormed(value)) return illFormed(at);
+      continue;
     }
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const bad = isWellFormed(k) ? findIllFormed(v, `${path}/${k}`) : `${path}/${k}`;
-      if (bad) return bad;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= maxBodyDepth) return new ApiError(400, 'too_deep', `${at} is nested deeper than ${maxBodyDepth} levels; no request of this API needs that`);
+    // Pushed in reverse, so the first offender in document order is the one reported.
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i] as readonly [string, unknown];
+      if (!isWellFormed(k)) return illFormed(`${at}/${k}`);
+      stack.push({ value: v, path: `${at}/${k}`, depth: depth + 1 });
     }
   }
   return undefined;
+}
+
+function illFormed(at: string): ApiError {
+  return new ApiError(400, 'invalid_unicode', `${at} holds a lone UTF-16 surrogate (not valid Unicode text)`);
 }
 
 /** Every route of an app (method and URL pattern), for the tests that walk them all. */
 export const appRoutes = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
 
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes, return503OnClosing: true, forceCloseConnections: true });
+  // maxParamLength: an over-long id still reaches its route, whose schema refuses it as an invalid
+  // path (fastify's default of 100 characters answered "no route" for a route that exists).
+  //
+  //
+  // The request timeout: a client that announces more body than it sends (or stalls mid-request)
+  // gets a 408 and its connection closed, instead of holding it open for ever (fastify's default is
+  // no limit). Node checks pending requests every connectionsCheckingInterval, which only
+  // http.createServer takes, hence the server factory.
+  const requestTimeout = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 16384 },
+    requestTimeout,
+    serverFactory: (handler) => {
+      const server = http.createServer({ requestTimeout, connectionsCheckingInterval: Math.min(5000, Math.max(50, Math.floor(requestTimeout / 4))) }, handler);
+      server.keepAliveTimeout = 72_000; // fastify's own default, which its factory would have set
+      return server;
+    },
+  });
+  // Only JSON bodies: without this, fastify parses text/plain as a string and the answer is a
+  // schema error instead of the 415 every other media type gets.
+  app.removeContentTypeParser('text/plain');
   const routes: Array<{ method: string; url: string }> = [];
   appRoutes.set(app, routes);
   app.addHook('onRoute', (r) => {
@@ -74,8 +119,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
   installErrorHandlers(app);
   app.addHook('preValidation', async (request) => {
-    const bad = request.body === undefined ? undefined : findIllFormed(request.body, 'body');
-    if (bad) throw new ApiError(400, 'invalid_unicode', `${bad} holds a lone UTF-16 surrogate (not valid Unicode text)`);
+    const bad = request.body === undefined ? undefined : findBadBody(request.body);
+    if (bad) throw bad;
   });
 
   await app.register(swagger, {

@@ -63,13 +63,16 @@ export function toErrorBody(error: FastifyError | Error): ErrorBody | undefined 
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {
+  const routeNotFound = (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
+    reply.status(404).send({ statusCode: 404, code: 'route_not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API is described at /docs` } satisfies ErrorBody);
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // Our refusals are ApiErrors; a bare 403 comes from the static file server (the editor's
+    // files) for a path the file system cannot even look up (one longer than PATH_MAX): no route.
+    if (!(error instanceof ApiError) && error.statusCode === 403) return routeNotFound(request, reply);
     const body = toErrorBody(error);
     if (body) return reply.status(body.statusCode).send(body);
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ statusCode: 500, code: 'internal_error', message: 'the server failed to handle this request; the error is in its log' } satisfies ErrorBody);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, code: 'route_not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API is described at /docs` } satisfies ErrorBody),
-  );
+  app.setNotFoundHandler(routeNotFound);
 }

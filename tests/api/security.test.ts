@@ -164,6 +164,45 @@ describe('bad input', () => {
     expect(body.diagnostics[0].range.start.line).toBeGreaterThan(1);
   });
 
+  it('a body nested deeper than any request needs is 400, not a stack overflow', async () => {
+    const before = await auditLength();
+    for (const depth of [65, 1000, 5000, 50000]) {
+      for (const body of ['['.repeat(depth) + ']'.repeat(depth), '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)]) {
+        const res = await send(body, 'application/json');
+        expect(res.statusCode, `depth ${depth}`).toBe(400);
+        expect(res.json()).toMatchObject({ statusCode: 400, code: 'too_deep' });
+        expect(res.json().message).toMatch(/nested deeper than 64/);
+      }
+    }
+    expect(await auditLength()).toBe(before);
+    // Real bodies are far shallower and still pass the check.
+    expect((await s.as('author', 'POST', '/api/rulesets', { id: 'nested-ok', name: 'n', source })).statusCode).toBe(201);
+  });
+
+  it('a text/plain body is 415 like other media types, as the API documents', async () => {
+    const res = await send('{"id": "x", "name": "y"}', 'text/plain');
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ statusCode: 415, code: 'unsupported_media_type' });
+  });
+
+  it('a path id of any length reaches its route and is refused as an invalid path', async () => {
+    for (const n of [65, 101, 1000, 4000, 10000]) {
+      const res = await s.as('viewer', 'GET', `/api/rulesets/${'a'.repeat(n)}`);
+      expect(res.statusCode, `${n} characters`).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'invalid_path' });
+    }
+  });
+
+  it('an unknown path of any length is 404 route_not_found, with or without a token', async () => {
+    for (const n of [10, 300, 5000, 12000]) {
+      for (const who of ['viewer', undefined] as const) {
+        const res = await s.as(who, 'GET', `/nothing/${'a'.repeat(n)}`);
+        expect(res.statusCode, `${n} characters`).toBe(404);
+        expect(res.json()).toMatchObject({ code: 'route_not_found' });
+      }
+    }
+  });
+
   it('unknown routes and records are 404 with a code', async () => {
     expect((await s.as('viewer', 'GET', '/api/nothing')).json()).toMatchObject({ statusCode: 404, code: 'route_not_found' });
     expect((await s.as('viewer', 'GET', '/api/versions/9999')).json()).toMatchObject({ statusCode: 404, code: 'not_found' });
