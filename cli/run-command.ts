@@ -37,9 +37,10 @@ export function registerRun(program: Command): void {
 async function run(file: string, opts: RunOptions): Promise<number> {
   const plan = loadRuleSet(file, 'quoin run');
   if (!plan) return 1;
-  const explainAt = opts.explain === undefined ? undefined : Number(opts.explain);
-  if (explainAt !== undefined && (!Number.isInteger(explainAt) || explainAt < 1)) {
-    process.stderr.write(`quoin run: --explain needs a whole number ≥ 1, not '${opts.explain}'\n`);
+  // Digits only: Number() would also take '0x5', '1e3' and ' 3', and round past 2^53.
+  const explainAt = opts.explain === undefined ? undefined : /^[1-9][0-9]*$/.test(opts.explain) ? Number(opts.explain) : NaN;
+  if (explainAt !== undefined && !(Number.isSafeInteger(explainAt) && explainAt >= 1)) {
+    process.stderr.write(`quoin run: --explain needs a whole number ≥ 1 written in digits, not '${opts.explain}'\n`);
     return 2;
   }
   let markets: Record<string, string>;
@@ -136,9 +137,12 @@ async function run(file: string, opts: RunOptions): Promise<number> {
       `replayed in         ${(replayMs / 1000).toFixed(2)} s (${formatCount(summary.timing.eventsPerSecond)} events/s), data loaded in ${(loadedMs / 1000).toFixed(2)} s${data.fromCache ? ' from cache' : ''}`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
-    if (explainAt !== undefined) {
-      process.stdout.write(explained ? `\n${formatExplanation(explained, file)}\n` : `\nthere were only ${summary.quoteUpdates} quote updates; nothing to explain at ${explainAt}\n`);
-    }
+    if (explained) process.stdout.write(`\n${formatExplanation(explained, file)}\n`);
+  }
+  if (explainAt !== undefined && !explained) {
+    // The run itself is reported above; the explanation asked for does not exist.
+    process.stderr.write(`quoin run: --explain ${explainAt}: the run made ${summary.quoteUpdates} quote update${summary.quoteUpdates === 1 ? '' : 's'}, so there is no update #${explainAt} to explain\n`);
+    return 2;
   }
   return 0;
 }

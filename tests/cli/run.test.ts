@@ -65,6 +65,22 @@ describe.skipIf(!existsSync(data))('quoin run', () => {
     expect(r.stdout).toMatch(/bids +0\.01 @ \d/);
   });
 
+  it('takes --explain as digits only and says so on stderr, exit 2, when there is no such update', () => {
+    for (const n of ['0', '1.5', '0x5', ' 3', '9007199254740993']) {
+      const r = quoin('run', 'rulesets/glft.quoin', '--data', head, '--explain', n);
+      expect(r.code, n).toBe(2);
+      expect(r.stderr, n).toContain(`--explain needs a whole number ≥ 1 written in digits, not '${n}'`);
+      expect(r.stdout, n).toBe('');
+    }
+    const plain = quoin('run', 'rulesets/glft.quoin', '--data', head, '--explain', '99999');
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toMatch(/quote updates +\d+/);
+    expect(plain.stderr.trim()).toMatch(/^quoin run: --explain 99999: the run made \d+ quote updates, so there is no update #99999 to explain$/m);
+    const json = quoin('run', 'rulesets/glft.quoin', '--data', head, '--explain', '99999', '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).explain).toBeNull();
+  });
+
   it('reports data it cannot read with a one-line error and exit 2', () => {
     const bad = path.join(tmp, 'bad.gz');
     writeFileSync(bad, 'not gzip at all');
