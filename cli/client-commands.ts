@@ -88,14 +88,18 @@ export function registerClientCommands(program: Command): void {
       out(`version ${version.id} (${version.ruleSetId} v${version.number}) plan ${version.planHash ?? ''}: ${version.status}`);
       if (!opts.wait) return;
       const data = { ...(opts.data ? { data: opts.data } : {}), ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
-      if (version.evidence.backtest) out(`backtest ${version.evidence.backtest}: on record for this plan hash`);
-      if (version.evidence.stress) out(`stress ${version.evidence.stress}: on record for this plan hash`);
-      if (!version.evidence.backtest) {
+      // Runs on record for the plan hash are reused, unless the data or window was named: then the
+      // tests run on what was asked for (and a bad name is refused), never silently not at all.
+      const asked = Object.keys(data).length > 0;
+      const reuse = (id: string | null | undefined): boolean => !asked && typeof id === 'string' && id !== '';
+      if (reuse(version.evidence.backtest)) out(`backtest ${version.evidence.backtest ?? ''}: on record for this plan hash`);
+      if (reuse(version.evidence.stress)) out(`stress ${version.evidence.stress ?? ''}: on record for this plan hash`);
+      if (!reuse(version.evidence.backtest)) {
         const bt = await waitForJob(c, await call<Job>(c, 'POST', `/api/versions/${version.id}/backtests`, data), 'backtest');
         const s = bt.result as { pnl?: { total?: number }; fills?: number } | null;
         out(`backtest ${bt.id}: done (PnL ${s?.pnl?.total ?? '—'}, ${s?.fills ?? '—'} fills)`);
       }
-      if (!version.evidence.stress) {
+      if (!reuse(version.evidence.stress)) {
         const st = await waitForJob(c, await call<Job>(c, 'POST', `/api/versions/${version.id}/stress`, data), 'stress');
         const r = st.result as { breached?: boolean; rows?: unknown[] } | null;
         out(`stress ${st.id}: done (${r?.rows?.length ?? 0} scenarios${r?.breached ? ', A HARD LIMIT BROKE' : ''})`);

@@ -151,6 +151,12 @@ describe('quoin serve', () => {
     expect(kill.stdout).toContain('instance cli: killed');
     const list = quoin(server, olga, 'instances');
     expect(list.stdout).toMatch(/paper-default\s+running/);
+    // Evidence on record is reused only when no data was named: a named file the server refuses
+    // stops the submit instead of being ignored.
+    const badData = quoin(server, alice, 'submit', 'rulesets/pure-symmetric.quoin', '--ruleset', 'cli-flow', '--data', '/etc/passwd');
+    expect(badData.code).not.toBe(0);
+    expect(badData.stderr).toContain('invalid_data_path');
+    expect(badData.stdout).not.toContain('pending_approval');
   }, 120_000);
 
   it('loses no acknowledged write when killed with SIGKILL mid-stream, and comes back', async () => {
