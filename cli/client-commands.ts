@@ -9,22 +9,30 @@ import { formatDiagnostic } from '../dsl/diagnostics.js';
 import { call, ClientError, clientOptions, type ClientOptions } from './api-client.js';
 import { Progress } from './progress.js';
 import { readSource } from './read-source.js';
+import { parseMarketOptions } from './rule-set.js';
 
 interface Common {
   server?: string;
   token?: string;
 }
 
-function withClient<A extends unknown[]>(name: string, run: (c: ClientOptions, ...args: A) => Promise<void>): (...args: A) => Promise<void> {
+/**
+ * `localFile`: the file the command sent as source, if any — the server names the source after the
+ * rule set, so its diagnostics are shown against the file the user has.
+ */
+function withClient<A extends unknown[]>(name: string, run: (c: ClientOptions, ...args: A) => Promise<void>, localFile?: (first: A[0]) => string): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const opts = args[args.length - 2] as Common;
     try {
       await run(clientOptions(opts), ...args);
     } catch (err) {
       if (!(err instanceof ClientError)) throw err;
-      process.stderr.write(`quoin ${name}: ${err.message}\n`);
       const diagnostics = (err.body as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics ?? [];
-      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      const file = localFile?.(args[0]);
+      let message = err.message;
+      if (file !== undefined) for (const d of diagnostics) message = message.replaceAll(`${d.file}:`, `${file}:`);
+      process.stderr.write(`quoin ${name}: ${message}\n`);
+      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(file === undefined ? d : { ...d, file })}\n`);
       process.exitCode = err.status === 0 ? 2 : 1;
     }
   };
@@ -65,13 +73,20 @@ export function registerClientCommands(program: Command): void {
       .argument('<file>', 'the .quoin file')
       .requiredOption('--ruleset <id>', 'the rule set on the server (created when missing)')
       .option('--data <name...>', 'data files (under the server\'s data directory) for the backtest and stress runs')
+      .option('--market <alias=venue:symbol...>', 'which data market drives a plan market, as for quoin backtest')
       .option('--from <time>', 'start of the test window (ISO time or offset like 60s)')
       .option('--to <time>', 'end of the test window')
       .option('--no-wait', 'upload only; do not run the tests or submit'),
   ).action(
-    withClient('submit', async (c, file: string, opts: Common & { ruleset: string; data?: string[]; from?: string; to?: string; wait: boolean }) => {
+    withClient('submit', async (c, file: string, opts: Common & { ruleset: string; data?: string[]; market?: string[]; from?: string; to?: string; wait: boolean }) => {
       const source = readSource(file);
       if (!source.ok) throw new ClientError(source.diagnostic.message, 0, 'usage', undefined);
+      let markets: Record<string, string> | undefined;
+      try {
+        markets = opts.market ? parseMarketOptions(opts.market) : undefined;
+      } catch (err) {
+        throw new ClientError((err as Error).message, 0, 'usage', undefined);
+      }
       const existing = await call<RuleSetDetail>(c, 'GET', `/api/rulesets/${encodeURIComponent(opts.ruleset)}`).catch((err: unknown) => {
         if (err instanceof ClientError && err.status === 404) return undefined;
         throw err;
@@ -87,8 +102,8 @@ export function registerClientCommands(program: Command): void {
       }
       out(`version ${version.id} (${version.ruleSetId} v${version.number}) plan ${version.planHash ?? ''}: ${version.status}`);
       if (!opts.wait) return;
-      const data = { ...(opts.data ? { data: opts.data } : {}), ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
-      // Runs on record for the plan hash are reused, unless the data or window was named: then the
+      const data = { ...(opts.data ? { data: opts.data } : {}), ...(markets ? { markets } : {}), ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+      // Runs on record for the plan hash are reused, unless the data, markets or window was named: then the
       // tests run on what was asked for (and a bad name is refused), never silently not at all.
       const asked = Object.keys(data).length > 0;
       const reuse = (id: string | null | undefined): boolean => !asked && typeof id === 'string' && id !== '';
@@ -106,7 +121,7 @@ export function registerClientCommands(program: Command): void {
       }
       const submitted = await call<Version>(c, 'POST', `/api/versions/${version.id}/submit`);
       out(`version ${submitted.id}: ${submitted.status}; a risk manager approves it with: quoin approve ${submitted.id} --hash ${submitted.planHash ?? ''}`);
-    }),
+    }, (file) => String(file)),
   );
 
   common(

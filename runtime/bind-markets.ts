@@ -13,8 +13,17 @@ export interface MarketBindingResult {
   notes: string[];
 }
 
+/**
+ * A plan the data cannot drive. `message` words it for the command line (`--market`), `apiMessage`
+ * for an API request, whose bindings are its `markets` field.
+ */
 export class BindingError extends Error {
   override name = 'BindingError';
+  readonly apiMessage: string;
+  constructor(cli: string, api: string = cli) {
+    super(cli);
+    this.apiMessage = api;
+  }
 }
 
 /** `explicit` maps plan aliases to `venue:SYMBOL` (or just `SYMBOL`) of a feed market. */
@@ -24,13 +33,28 @@ export function bindMarkets(plan: Plan, feed: readonly FeedMarket[], explicit: R
   const notes: string[] = [];
   const describe = (f: FeedMarket | undefined): string => (f ? `${f.venue}:${f.symbol}` : '?');
 
+  const boundBy = new Map<number, string>();
   for (const [alias, target] of Object.entries(explicit)) {
+    const cli = `--market ${alias}=${target}`;
+    const api = `markets.${alias} = "${target}"`;
     const p = plan.markets.findIndex((m) => m.alias === alias);
-    if (p < 0) throw new BindingError(`--market ${alias}=…: the plan has no market '${alias}' (it has ${plan.markets.map((m) => m.alias).join(', ')})`);
-    const f = feed.findIndex((x, i) => !used.has(i) && (`${x.venue}:${x.symbol}` === target || x.symbol === target));
-    if (f < 0) throw new BindingError(`--market ${alias}=${target}: the data has no such market (it has ${feed.map(describe).join(', ')})`);
+    if (p < 0) {
+      const why = `the plan has no market '${alias}' (it has ${plan.markets.map((m) => m.alias).join(', ')})`;
+      throw new BindingError(`--market ${alias}=…: ${why}`, `${api}: ${why}`);
+    }
+    const matches = (x: FeedMarket): boolean => `${x.venue}:${x.symbol}` === target || x.symbol === target;
+    const f = feed.findIndex((x, i) => !used.has(i) && matches(x));
+    if (f < 0) {
+      const taken = feed.findIndex(matches);
+      const why =
+        taken >= 0
+          ? `${describe(feed[taken])} already drives market ${boundBy.get(taken) ?? '?'}; each plan market needs a data market of its own`
+          : `the data has no such market (it has ${feed.map(describe).join(', ')})`;
+      throw new BindingError(`${cli}: ${why}`, `${api}: ${why}`);
+    }
     planToFeed[p] = f;
     used.add(f);
+    boundBy.set(f, alias);
   }
 
   const bindWhere = (match: (m: Plan['markets'][number], f: FeedMarket) => boolean, note?: (p: string, f: string) => string): void => {
@@ -59,9 +83,8 @@ export function bindMarkets(plan: Plan, feed: readonly FeedMarket[], explicit: R
 
   const missing = planToFeed.flatMap((f, p) => (f === -1 ? [plan.markets[p]] : []));
   if (missing.length > 0) {
-    throw new BindingError(
-      `no data for market${missing.length > 1 ? 's' : ''} ${missing.map((m) => `${m?.alias} (${m?.venue}:${m?.symbol})`).join(', ')}; the data has ${feed.map(describe).join(', ') || 'no markets'}; choose with --market ALIAS=VENUE:SYMBOL`,
-    );
+    const what = `no data for market${missing.length > 1 ? 's' : ''} ${missing.map((m) => `${m?.alias} (${m?.venue}:${m?.symbol})`).join(', ')}; the data has ${feed.map(describe).join(', ') || 'no markets'}`;
+    throw new BindingError(`${what}; choose with --market ALIAS=VENUE:SYMBOL`, `${what}; bind them with the request's markets field, {"ALIAS": "VENUE:SYMBOL"}`);
   }
   const feedToPlan = new Int16Array(feed.length).fill(-1);
   planToFeed.forEach((f, p) => {

@@ -39,7 +39,8 @@ async function main(input: JobWorkerInput): Promise<void> {
     post({ kind: 'done', result: JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) });
   } catch (err) {
     const known = err instanceof JobInputError || err instanceof BindingError || err instanceof StressError || err instanceof DataError;
-    post({ kind: 'failed', message: known ? (err as Error).message : `internal error: ${(err as Error).stack ?? String(err)}` });
+    const message = err instanceof BindingError ? err.apiMessage : (err as Error).message;
+    post({ kind: 'failed', message: known ? message : `internal error: ${(err as Error).stack ?? String(err)}` });
   }
 }
 

@@ -40,6 +40,7 @@ export function runJob(plan: Plan, batch: EventBatch, request: JobRequest, onPro
     queue: field('queue', () => parseQueueModel(b.queue ?? 'power(3)')),
   };
   const window = field('window', () => parseWindow(request.body.from, request.body.to, batch, { from: 'from', to: 'to' }));
+  const markets = request.body.markets ?? {};
   if (batch.length === 0) throw new JobInputError('the data holds no events');
   if (request.kind === 'stress') {
     // The scenarios the rule set's stress block requires always run: they are what approval asks for.
@@ -51,9 +52,9 @@ export function runJob(plan: Plan, batch: EventBatch, request: JobRequest, onPro
     } catch (err) {
       throw new JobInputError((err as Error).message);
     }
-    return runStress(plan, batch, specs, { ...models, ...window, seed, onScenario: (_name, i, n) => onProgress(i / n) });
+    return runStress(plan, batch, specs, { ...models, ...window, markets, seed, onScenario: (_name, i, n) => onProgress(i / n) });
   }
-  const result = runBacktest(plan, batch, { ...models, ...window, onProgress: (done, total) => onProgress(done / total) });
+  const result = runBacktest(plan, batch, { ...models, ...window, markets, onProgress: (done, total) => onProgress(done / total) });
   const { summary } = summarise({
     result,
     dayEpochMs: batch.dayEpochMs,

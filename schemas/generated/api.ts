@@ -111,6 +111,10 @@ export interface BacktestBody {
    */
   data?: string[];
   /**
+   * Which data market drives which plan market: alias → VENUE:SYMBOL (or SYMBOL), as quoin's --market. Markets not named are matched by venue and symbol, then by symbol, and a one-market plan on one-market data as a template.
+   */
+  markets?: Record<string, string>;
+  /**
    * Start of the window, e.g. 09:45 or an ISO time.
    */
   from?: string;
@@ -558,6 +562,10 @@ export interface StressBody {
    * @maxItems 20
    */
   data?: string[];
+  /**
+   * Which data market drives which plan market: alias → VENUE:SYMBOL (or SYMBOL), as quoin's --market. Markets not named are matched by venue and symbol, then by symbol, and a one-market plan on one-market data as a template.
+   */
+  markets?: Record<string, string>;
   /**
    * Scenario names (default: every built-in scenario and those the rule set's stress block names).
    *

@@ -67,6 +67,28 @@ describe('lifecycle through the API', () => {
     expect((await s.as('viewer', 'GET', `/api/versions/${v1.id}`)).json().status).toBe('draft');
   });
 
+  it.skipIf(!hasData)('binds a plan market the data lacks through the request\'s markets field, and says to when it is missing', async () => {
+    const multi = readFileSync(path.join(rulesetsDir, 'multi-asset.quoin'), 'utf8');
+    const created = await s.as('author', 'POST', '/api/rulesets', { id: 'multi', name: 'two markets', source: multi });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().versions[0].id;
+    const missing = await waitForJob(s, (await s.as('author', 'POST', `/api/versions/${id}/backtests`, window)).json().id);
+    expect(missing.status).toBe('failed');
+    expect(missing.error).toMatch(/no data for market eth \(binance:ETH\/USDT\)/);
+    expect(missing.error).toContain("the request's markets field");
+    expect(missing.error).not.toContain('--market');
+    // One data market cannot drive two plan markets: the refusal names the market it already drives.
+    const twice = await waitForJob(s, (await s.as('author', 'POST', `/api/versions/${id}/backtests`, { ...window, markets: { btc: 'BTC/USDT', eth: 'BTC/USDT' } })).json().id);
+    expect(twice.error).toMatch(/^markets\.eth = "BTC\/USDT": binance:BTC\/USDT already drives market btc/);
+    const res = await s.as('author', 'POST', `/api/versions/${id}/backtests`, { ...window, markets: { x: 'BTC/USDT' } });
+    expect(res.statusCode).toBe(202);
+    expect((await waitForJob(s, res.json().id)).error).toMatch(/^markets\.x = "BTC\/USDT": the plan has no market 'x' \(it has btc, eth\)/);
+    const bad = await s.as('author', 'POST', `/api/versions/${id}/backtests`, { ...window, markets: { 'no spaces': 'BTC/USDT' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('invalid_body');
+    await s.deps.jobs.whenIdle();
+  });
+
   it('does not take runs made under another engine semantics version as evidence, and says so', async () => {
     // As if made by an earlier Quoin, whose engine decided differently: finished, on record, outdated.
     const v = await s.store.getVersion(v1.id);

@@ -4,7 +4,7 @@
 // writes loses nothing that was acknowledged: after a restart every acknowledged version is there,
 // the audit chain verifies and the instances come back.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,16 @@ describe('quoin serve', () => {
     expect(badData.code).not.toBe(0);
     expect(badData.stderr).toContain('invalid_data_path');
     expect(badData.stdout).not.toContain('pending_approval');
+    // The server compiles the source under the rule set's name; errors point at the file sent.
+    const broken = path.join(dir, 'broken-strategy.quoin');
+    writeFileSync(broken, 'strategy "b" version 1 { market m = binance:"BTC/USDT" signal s = m.mid + 1 BTC }');
+    const refused = quoin(server, alice, 'submit', broken, '--ruleset', 'cli-broken', '--market', 'm=BTC/USDT');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/broken-strategy\.quoin:1:\d+: error: .*\[Q3001\]/);
+    expect(refused.stderr).not.toContain('cli-broken.quoin');
+    const badMarket = quoin(server, alice, 'submit', 'rulesets/pure-symmetric.quoin', '--ruleset', 'cli-flow', '--market', 'oops');
+    expect(badMarket.code).toBe(2);
+    expect(badMarket.stderr).toContain("--market needs ALIAS=VENUE:SYMBOL, not 'oops'");
   }, 120_000);
 
   it('loses no acknowledged write when killed with SIGKILL mid-stream, and comes back', async () => {

@@ -98,6 +98,12 @@ describe.skipIf(!existsSync(data))('quoin run', () => {
     expect(r.stderr).toContain('--market');
   });
 
+  it('refuses to let one data market drive two plan markets, naming the one it already drives', () => {
+    const r = quoin('run', 'rulesets/multi-asset.quoin', '--data', head, '--market', 'btc=nasdaq:AAPL/USD', 'eth=nasdaq:AAPL/USD');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('quoin run: --market eth=nasdaq:AAPL/USD: nasdaq:AAPL/USD already drives market btc; each plan market needs a data market of its own');
+  });
+
   it('refuses a rule set with errors with its diagnostics and exit 1', () => {
     const broken = path.join(tmp, 'broken.quoin');
     writeFileSync(broken, 'strategy "b" version 1 { market m = binance:"BTC/USDT" signal s = m.mid + 1 BTC }');
