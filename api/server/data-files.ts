@@ -17,7 +17,10 @@ export interface DataFiles {
 
 export function resolveDataName(dir: string | undefined, name: string): string {
   if (!dir) throw new ApiError(422, 'no_data', 'this server has no data directory: omit data to use the simulated market, or start the server with --data-dir');
-  if (path.isAbsolute(name) || name.split(/[\\/]/).includes('..') || name.includes('\0')) {
+  if (/[\0-\x1f\x7f]/.test(name)) {
+    throw new ApiError(400, 'invalid_data_path', `data name ${JSON.stringify(name)} holds a control character (NUL, newline, …); file names here never do`);
+  }
+  if (path.isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
     throw new ApiError(400, 'invalid_data_path', `data name '${name}' must be a path inside the data directory (no absolute paths, no ..)`);
   }
   const file = path.resolve(dir, name);

@@ -179,6 +179,22 @@ describe('bad input', () => {
     expect((await s.as('author', 'POST', '/api/rulesets', { id: 'nested-ok', name: 'n', source })).statusCode).toBe(201);
   });
 
+  it('ids past 2^53, control characters in data names and fields on a body-less route are refused for what they are', async () => {
+    const huge = await s.as('author', 'POST', '/api/versions/99999999999999999999999/submit');
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json()).toMatchObject({ code: 'invalid_path' });
+    const nul = await s.as('author', 'POST', '/api/versions/1/backtests', { data: ['binance/spot/x\u0000.gz'] });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ code: 'invalid_data_path' });
+    expect(nul.json().message).toContain('control character');
+    const extra = await s.as('author', 'POST', '/api/versions/1/submit', { x: 1 });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json()).toMatchObject({ code: 'invalid_body' });
+    expect(extra.json().message).toContain('x');
+    // Without a body, or with an empty one, the request reaches the lifecycle (untested: 409).
+    for (const body of [undefined, {}]) expect((await s.as('author', 'POST', '/api/versions/1/submit', body)).statusCode).toBe(409);
+  });
+
   it('a text/plain body is 415 like other media types, as the API documents', async () => {
     const res = await send('{"id": "x", "name": "y"}', 'text/plain');
     expect(res.statusCode).toBe(415);

@@ -127,7 +127,15 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post<{ Params: IdParams }>(
     '/api/versions/:id/submit',
-    { onRequest: authors, schema: { tags: ['lifecycle'], summary: 'Submit a tested version for approval', ...idParams, response: { 200: def('Version'), ...errors(404, 409) } } },
+    {
+      onRequest: authors,
+      // No fields: an empty object or no body at all (read as {}); anything else is refused like on
+      // every route.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: { tags: ['lifecycle'], summary: 'Submit a tested version for approval', ...idParams, body: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: def('Version'), ...errors(404, 409) } },
+    },
     async (request) => versionDetail(store, await submit(store, request.params.id, userOf(request))),
   );
 
