@@ -15,6 +15,7 @@ import { renderReport } from '../runtime/backtest/report-html.js';
 import { summarise, type BacktestSummary } from '../runtime/backtest/summary.js';
 import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
+import { describeDataIssues } from './data-issues.js';
 import type { EventBatch } from '../runtime/events.js';
 import type { Plan } from '../schemas/index.js';
 import { Progress } from './progress.js';
@@ -78,8 +79,11 @@ async function backtest(file: string, opts: BacktestCliOptions): Promise<number>
   let batch: EventBatch;
   try {
     const loading = new Progress('loading', 1);
-    batch = (await openData(opts.data, { cache: opts.cache !== false, onProgress: (p) => loading.update(p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 0, p.phase) })).batch;
+    const opened = await openData(opts.data, { cache: opts.cache !== false, onProgress: (p) => loading.update(p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 0, p.phase) });
     loading.done();
+    batch = opened.batch;
+    const issues = describeDataIssues(opened.issues);
+    if (issues) process.stderr.write(`quoin backtest: ${issues}\n`);
   } catch (err) {
     if (err instanceof DataError) return fail(err.message);
     throw err;

@@ -9,6 +9,7 @@ import { Random } from '../runtime/backtest/random.js';
 import { runStress, stressSpecs, type StressReport } from '../runtime/backtest/stress-run.js';
 import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
+import { describeDataIssues } from './data-issues.js';
 import { stressScenarios } from '../runtime/stress/scenarios.js';
 import { StressError } from '../runtime/stress/errors.js';
 import { parseWindow } from '../runtime/backtest/window.js';
@@ -77,7 +78,10 @@ async function stress(file: string | undefined, opts: StressCliOptions): Promise
   }
   let batch;
   try {
-    batch = (await openData(opts.data)).batch;
+    const opened = await openData(opts.data);
+    batch = opened.batch;
+    const issues = describeDataIssues(opened.issues);
+    if (issues) process.stderr.write(`quoin stress: ${issues}\n`);
   } catch (err) {
     if (err instanceof DataError) return fail(err.message);
     throw err;

@@ -20,6 +20,7 @@ import { countRows, describeLatency, splitWindow, type PartSummary, type SweepJo
 import { isSweepMetric, METRIC_INFO, metricValue, overfittingWarning, rankSweep, SWEEP_METRICS, type SweepMetric, type SweepRanking } from '../runtime/backtest/sweep-rank.js';
 import { bindMarkets, BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
+import { describeDataIssues } from './data-issues.js';
 import type { EventBatch } from '../runtime/events.js';
 import { PlanError } from '../runtime/plan/load-plan.js';
 import type { Plan } from '../schemas/index.js';
@@ -223,6 +224,8 @@ async function prepareData(plan: Plan, opts: SweepCliOptions, markets: Record<st
     const opened = await openData(opts.data, { cache: opts.cache !== false, onProgress: (p) => loading.update(p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 0, p.phase) });
     loading.done();
     batch = opened.batch;
+    const issues = describeDataIssues(opened.issues);
+    if (issues) process.stderr.write(`quoin sweep: ${issues}\n`);
     if (opened.cacheFile !== undefined) cacheDir = path.dirname(opened.cacheFile);
   } catch (err) {
     if (err instanceof DataError) return err.message;

@@ -9,9 +9,19 @@ export interface LatencyModel {
   readonly description: string;
 }
 
+/**
+ * Longest latency a model may give: a minute. Venue latencies are micro- to milliseconds, a bad day
+ * seconds; anything longer is a typo, and a backtest would spend its memory on the empty clock
+ * (one mark sample per second of event time) before finishing.
+ */
+export const MAX_LATENCY_NS = 60e9;
+/** Largest log-space σ of a log-normal latency: at 3, one sample in a thousand is ≈10,000× the median. */
+export const MAX_LOGNORMAL_SIGMA = 3;
+
 export class ConstantLatency implements LatencyModel {
   constructor(readonly ns: number) {
     if (!(ns >= 0) || !Number.isFinite(ns)) throw new RangeError(`latency must be a duration ≥ 0, not ${ns} ns`);
+    if (ns > MAX_LATENCY_NS) throw new RangeError(`latency ${ns / 1e9} s is over the 60 s limit (a venue answering that late is down, not slow)`);
   }
   sample(): number {
     return this.ns;
@@ -29,10 +39,14 @@ export class LogNormalLatency implements LatencyModel {
     private readonly rng: Random,
   ) {
     if (!(medianNs > 0) || !Number.isFinite(medianNs)) throw new RangeError('log-normal latency needs a median > 0');
+    if (medianNs > MAX_LATENCY_NS) throw new RangeError(`log-normal latency: median ${medianNs / 1e9} s is over the 60 s limit`);
     if (!(sigma >= 0) || !Number.isFinite(sigma)) throw new RangeError('log-normal latency needs a sigma ≥ 0');
+    if (sigma > MAX_LOGNORMAL_SIGMA) throw new RangeError(`log-normal latency: sigma ${sigma} is over ${MAX_LOGNORMAL_SIGMA} (at 3, one sample in a thousand is already about 10,000 times the median)`);
   }
   sample(): number {
-    return this.medianNs * Math.exp(this.sigma * this.rng.normal());
+    // The tail is cut at the limit: a draw beyond it would stand for a venue that is down.
+    const ns = this.medianNs * Math.exp(this.sigma * this.rng.normal());
+    return ns < MAX_LATENCY_NS ? ns : MAX_LATENCY_NS;
   }
   get description(): string {
     return `log-normal(median ${this.medianNs / 1e6} ms, σ ${this.sigma})`;

@@ -30,7 +30,7 @@ import { LineReader } from './lines.js';
 import { gzipFile } from './sources.js';
 
 /** Bump when the rows this loader produces change: it is part of the cache key. */
-export const BINANCE_LOADER_VERSION = 1;
+export const BINANCE_LOADER_VERSION = 2;
 
 export interface BinanceLoadOptions {
   /** Tick size of the market; defaults to KNOWN_TICK_SIZES. */
@@ -40,6 +40,8 @@ export interface BinanceLoadOptions {
 
 /** Diffs kept while waiting for the snapshot; more than this means the snapshot never came. */
 const MAX_PENDING = 100_000;
+/** Largest gap between a message's exchange time and its local receive time taken as real. */
+const MAX_CLOCK_GAP_NS = 3600e9;
 
 interface DepthUpdate {
   firstId: number;
@@ -164,6 +166,15 @@ class BinanceFeedLoader {
     if (typeof data.s === 'string' && data.s.toUpperCase() !== this.rawSymbol) {
       this.once(`symbol ${data.s}`, source, line, `message for ${data.s} in a ${this.rawSymbol} capture: skipped (and any further ones)`);
       return;
+    }
+    // An exchange time hours away from when the line was received is corrupt, not clock drift
+    // (Binance's runs a second or two off): trusted, it would stretch a replay over years.
+    for (const key of ['E', 'T'] as const) {
+      const ms = data[key];
+      if (typeof ms === 'number' && !(Math.abs(this.toNs(ms) - localNs) <= MAX_CLOCK_GAP_NS)) {
+        this.log.add('malformed_row', source, line, `${key} ${ms} is more than an hour from the time the line was received: skipped`);
+        return;
+      }
     }
     if (typeof data.E === 'number') this.observeOffset(this.toNs(data.E), localNs);
     const name = stream.slice(stream.indexOf('@') + 1);

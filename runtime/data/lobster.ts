@@ -29,7 +29,7 @@ import { LineReader } from './lines.js';
 import type { LobsterPair } from './lobster-files.js';
 
 /** Bump when the rows this loader produces change: it is part of the cache key. */
-export const LOBSTER_LOADER_VERSION = 1;
+export const LOBSTER_LOADER_VERSION = 2;
 export const LOBSTER_TICK_SIZE = 0.01;
 /** LOBSTER prices are dollars × 10000; a $0.01 tick is 100 of them. */
 const PRICE_UNITS_PER_TICK = 100;
@@ -88,6 +88,7 @@ export async function loadLobster(pair: LobsterPair, options: LobsterLoadOptions
   const replay = new LobsterReplay(market, pair, dayEpochMs);
   const bytesTotal = pair.message.size + pair.orderbook.size;
   const msg: Message = { timeNs: 0, type: 0, orderId: 0, size: 0, priceTicks: 0, side: Side.Bid, rawPrice: 0 };
+  let lastNs = 0;
   try {
     for (;;) {
       let text = messages.take();
@@ -97,6 +98,15 @@ export async function loadLobster(pair: LobsterPair, options: LobsterLoadOptions
         continue;
       }
       parseMessage(text, pair.message.name, messages.line, msg, replay.log);
+      // LOBSTER times are seconds after midnight, in order: one outside the day, or before the
+      // message ahead of it, is a broken file (and would stretch a replay over years of clock).
+      if (!(msg.timeNs >= 0 && msg.timeNs < MAX_DAY_NS)) {
+        throw new DataError(`${pair.message.name}:${messages.line}: time ${msg.timeNs / 1e9} s is not a time of day (0 to 172,800 s after midnight)`);
+      }
+      if (msg.timeNs < lastNs) {
+        throw new DataError(`${pair.message.name}:${messages.line}: time ${msg.timeNs / 1e9} s is before the previous message's ${lastNs / 1e9} s (LOBSTER files are in time order)`);
+      }
+      lastNs = msg.timeNs;
       text = rows.take() ?? (await rows.next());
       if (text === undefined) throw new DataError(`${pair.orderbook.name}: ends at line ${rows.line}, but ${pair.message.name} goes on (line ${messages.line})`);
       parseRow(text, pair.orderbook.name, rows.line, replay.row);
@@ -329,11 +339,16 @@ function parseMessage(text: string, source: string, line: number, out: Message, 
   }
 }
 
-/** `34200.015105074` → ns, exactly (seconds and the fraction's digits are parsed apart). */
+/** Latest time a message may carry: two days after midnight (sessions that run past it). */
+const MAX_DAY_NS = 172_800e9;
+
+/** `34200.015105074` → ns, exactly (seconds and the fraction's digits are parsed apart). Digits only: no sign, exponent or hex. */
 function secondsToNs(s: string): number {
   const dot = s.indexOf('.');
-  if (dot < 0) return s === '' ? NaN : Number(s) * 1e9;
-  const whole = dot === 0 ? NaN : Number(s.slice(0, dot));
+  const wholeText = dot < 0 ? s : s.slice(0, dot);
+  if (!/^\d+$/.test(wholeText)) return NaN;
+  if (dot < 0) return Number(s) * 1e9;
+  const whole = Number(wholeText);
   const frac = s.slice(dot + 1);
   if (frac === '' || !/^\d+$/.test(frac)) return NaN;
   const ns = frac.length <= 9 ? Number(frac.padEnd(9, '0')) : Math.round(Number(`0.${frac}`) * 1e9);

@@ -15,7 +15,7 @@ export interface LatencySpikeOptions {
 }
 
 export const latencySpikeOptions = {
-  delayMs: { kind: 'number', min: 0, doc: 'extra delay in milliseconds', defaultText: '1000' },
+  delayMs: { kind: 'number', min: 0, max: 60_000, doc: 'extra delay in milliseconds (at most a minute)', defaultText: '1000' },
   durationS: { kind: 'number', min: 0, doc: 'seconds the spike lasts', defaultText: '10' },
   ...atOptions,
   ...marketOption,

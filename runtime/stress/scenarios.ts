@@ -139,10 +139,21 @@ export interface ResolvedStep {
   options: StressOptionValues;
 }
 
+/**
+ * A scenario's defaults with the user's overrides. The start can be given as `at` (a fraction of the
+ * span) or `atS` (seconds in): naming one replaces the default given as the other.
+ */
+function overridden(base: StressOptionValues, overrides: StressOptionValues): StressOptionValues {
+  const options: StressOptionValues = { ...base, ...overrides };
+  if (overrides.atS !== undefined && overrides.at === undefined) delete options.at;
+  if (overrides.at !== undefined && overrides.atS === undefined) delete options.atS;
+  return options;
+}
+
 /** The options a scenario uses on this batch, overrides applied. */
 export function scenarioOptions(name: StressScenarioName, batch: EventBatch, overrides: StressOptionValues = {}): StressOptionValues {
   const s: StressScenario = stressScenarios[name];
-  const options = { ...s.options(batch), ...overrides };
+  const options = overridden(s.options(batch), overrides);
   validateOptions(name, stressTransforms[s.transform].options, options);
   return options;
 }
@@ -157,7 +168,7 @@ export function applyScenario(name: StressScenarioName | string, batch: EventBat
 export function resolveStressSpec(spec: StressSpec, batch: EventBatch, seed = 1): ResolvedStep[] {
   return spec.steps.map((step, k) => {
     const base = step.scenario ? stressScenarios[step.scenario].options(batch) : {};
-    const options: StressOptionValues = { ...base, ...step.options };
+    const options: StressOptionValues = overridden(base, step.options);
     // Steps that draw random numbers get the run's seed, offset by position so that two random
     // steps of one run do not draw the same numbers.
     if ('seed' in stressTransforms[step.transform].options && options.seed === undefined) options.seed = seed + k;

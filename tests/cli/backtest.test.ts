@@ -1,6 +1,7 @@
 // `quoin backtest` as a user runs it, on the real data in ../shared/data.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -59,12 +60,28 @@ describe.skipIf(!existsSync(data))('quoin backtest', () => {
     [['--fees', 'maker=150%'], /not plausible/],
     [['--queue', 'magic'], /--queue: 'magic'/],
     [['--seed', 'x'], /--seed needs a whole number/],
+    [['--latency', '10000000s'], /latency 10000000 s is over the 60 s limit/],
+    [['--latency', 'order=lognormal(5ms,10)'], /sigma 10 is over 3/],
     [['--from', 'yesterday'], /--from 'yesterday'/],
   ])('refuses %s with a one-line error and exit 2', (args, message) => {
     const r = quoin('backtest', 'rulesets/pure-symmetric.quoin', '--data', ...spot, ...(args as string[]));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('says on stderr which rows of the data it skipped, and still runs', () => {
+    // The first 3,000 lines of the real capture, with line 500 garbled and a trade from 1970.
+    const lines = gunzipSync(readFileSync(spot[0] ?? '')).toString('utf8').split('\n').slice(0, 3000);
+    lines[499] = 'this is garbage';
+    const trade = lines.findIndex((l, i) => i > 1000 && l.includes('@trade'));
+    lines[trade] = (lines[trade] ?? '').replace(/"T":\d+/, '"T":1000');
+    const file = path.join(tmp, 'btcusdt_20240808.gz');
+    writeFileSync(file, gzipSync(`${lines.join('\n')}\n`));
+    const r = quoin('backtest', 'rulesets/pure-symmetric.quoin', '--data', file, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).events).toBeGreaterThan(1000);
+    expect(r.stderr).toContain(`quoin backtest: data: 2 issues (malformed_row 2); the first: ${file}:500: malformed_row: not a "<local ns> <json>" capture line`);
   }, 60_000);
 
   it('reports a truncated gzip file by name', () => {

@@ -80,6 +80,28 @@ describe('Binance loader (USD-M)', async () => {
     ]);
   });
 
+  it('skips a message whose exchange time is hours from when it was received, saying so', async () => {
+    const name = 'usdm-clock.gz';
+    const f = await load(name, [
+      fDepth(0, 1, 5, 0, [['100.0', '9']], []),
+      line(1, { lastUpdateId: 4, E: T0 + 1, T: T0 + 1, bids: [['100.0', '1']], asks: [['100.1', '1']] }),
+      line(2, { stream: 'btcusdt@trade', data: { e: 'trade', E: 1e15, T: 1e15, s: 'BTCUSDT', t: 8, p: '100.1', q: '0.5', X: 'MARKET', m: true } }),
+      line(3, { stream: 'btcusdt@trade', data: { e: 'trade', E: 1000, T: 1000, s: 'BTCUSDT', t: 9, p: '100.1', q: '0.5', X: 'MARKET', m: true } }),
+      line(4, { stream: 'btcusdt@trade', data: { e: 'trade', E: T0 + 3_500_000, T: T0 + 4, s: 'BTCUSDT', t: 10, p: '100.1', q: '0.5', X: 'MARKET', m: true } }),
+      line(5, { stream: 'btcusdt@trade', data: { e: 'trade', E: T0 + 5, T: T0 + 5, s: 'BTCUSDT', t: 11, p: '100.1', q: '0.5', X: 'MARKET', m: true } }),
+    ]);
+    const file = path.join(tmp.dir, name);
+    expect(f.issues.map(formatIssue)).toEqual([
+      `${file}:3: malformed_row: E 1000000000000000 is more than an hour from the time the line was received: skipped`,
+      `${file}:4: malformed_row: E 1000 is more than an hour from the time the line was received: skipped`,
+    ]);
+    // The trade 58 minutes off is kept (a slow clock, not a corrupt one), and so is the good one.
+    const trades = Array.from({ length: f.batch.length }, (_, i) => i).filter((i) => f.batch.kind[i] === EventKind.Trade);
+    expect(trades.map((i) => f.batch.orderId[i])).toEqual([10, 11]);
+    // No row of the batch lies more than an hour from the first.
+    expect((f.batch.exchTs[f.batch.length - 1] ?? 0) - (f.batch.exchTs[0] ?? 0)).toBeLessThan(3600e9);
+  });
+
   it('keeps the ticker with its update id and exchange time', () => {
     const i = rows.findIndex((r) => r.kind === EventKind.Ticker);
     expect(rows[i]).toMatchObject({ price: 1003, qty: 1, id: 26, line: 13 });

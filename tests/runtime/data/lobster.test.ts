@@ -101,6 +101,24 @@ describe('LOBSTER loader', async () => {
     await expect(loadLobster(lobsterCsvPair(f))).rejects.toThrow(`${f}${expected}`);
   });
 
+  it('rejects a time outside the day, written other than in digits, or before the message ahead of it', async () => {
+    const rows = ['9999999999,0,1000000,10', '9999999999,0,1000000,20'];
+    const cases: Array<[string, string]> = [
+      ['1e9', ':2: non-numeric field'],
+      ['1000000000', ':2: time 1000000000 s is not a time of day'],
+      ['-1', ':2: non-numeric field'],
+      ['0x10', ':2: non-numeric field'],
+      ['34199.5', ':2: time 34199.5 s is before the previous message\'s 34200 s'],
+    ];
+    for (const [time, expected] of cases) {
+      const f = writePair(['34200,1,1,10,1000000,1', `${time},1,2,10,1000000,1`], rows);
+      await expect(loadLobster(lobsterCsvPair(f)), time).rejects.toThrow(`${f}${expected}`);
+    }
+    // Equal times are fine (one message's parts), and so is a session running past midnight.
+    const ok = writePair(['34200,1,1,10,1000000,1', '34200,1,2,10,1000000,1'], rows);
+    expect((await loadLobster(lobsterCsvPair(ok))).batch.length).toBeGreaterThan(0);
+  });
+
   it('rejects an orderbook row of the wrong width, and files of different lengths', async () => {
     const f = writePair(['34200,1,1,10,1000000,1', '34201,1,2,10,1000000,1'], ['9999999999,0,1000000,10', '9999999999,0,1000000']);
     await expect(loadLobster(lobsterCsvPair(f))).rejects.toThrow(`${f.replace('_message_', '_orderbook_')}:2: expected 4 columns`);

@@ -83,6 +83,21 @@ describe('stressScenarios', () => {
   });
 });
 
+describe('scenario starts', () => {
+  it('a start given in seconds replaces the default given as a fraction, and the other way round', () => {
+    const span = streamSpan(l2);
+    const [bySeconds] = resolveStressSpec(parseStressSpec('flash_crash:atS=5'), l2);
+    expect(bySeconds?.options.atS).toBe(5);
+    expect(bySeconds?.options.at).toBeUndefined();
+    expect(() => applyStressSpec(parseStressSpec('flash_crash:atS=5'), l2)).not.toThrow();
+    const [byFraction] = resolveStressSpec(parseStressSpec('flash_crash:at=0.1'), l2);
+    expect(byFraction?.options.at).toBe(0.1);
+    // Both at once is still a contradiction, said so.
+    expect(() => applyStressSpec(parseStressSpec('flash_crash:atS=5,at=0.2'), l2)).toThrow(/give either at or atS, not both/);
+    expect(span.durationS).toBeGreaterThan(5);
+  });
+});
+
 describe('scenario text', () => {
   it('reads scenarios, transforms, options and compositions', () => {
     expect(parseStressSpec('gap:pct=-5,at=0.5')).toEqual({ label: 'gap:pct=-5,at=0.5', steps: [{ name: 'gap', transform: 'gap', options: { pct: -5, at: 0.5 } }] });
