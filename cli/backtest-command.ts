@@ -2,7 +2,6 @@
 // simulator (queue position, latency, fees), prints a summary (or JSON), and can write an offline
 // HTML report and the run's fills and marks for `quoin trades`. Exit codes: 0 ran; 1 the rule set
 // has errors; 2 bad data, bad options or a market the data does not have.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runBacktest, type BacktestOptions } from '../runtime/backtest/backtest.js';
 import { parseFees } from '../runtime/backtest/fees.js';
@@ -16,6 +15,7 @@ import { summarise, type BacktestSummary } from '../runtime/backtest/summary.js'
 import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
 import { describeDataIssues } from './data-issues.js';
+import { outputProblem, writeOutput } from './output-file.js';
 import type { EventBatch } from '../runtime/events.js';
 import type { Plan } from '../schemas/index.js';
 import { Progress } from './progress.js';
@@ -65,8 +65,12 @@ async function backtest(file: string, opts: BacktestCliOptions): Promise<number>
   };
   const plan = loadRuleSet(file, 'quoin backtest');
   if (!plan) return 1;
-  const seed = Number(opts.seed);
+  const seed = /^-?\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) return fail(`--seed needs a whole number, not '${opts.seed}'`);
+  for (const [option, out] of [['--report', opts.report], ['--out', opts.out]] as const) {
+    const problem = out === undefined ? undefined : outputProblem(option, out);
+    if (problem) return fail(problem);
+  }
   let models: Pick<BacktestOptions, 'latency' | 'fees' | 'queue'>;
   let markets: Record<string, string>;
   try {
@@ -114,13 +118,17 @@ async function backtest(file: string, opts: BacktestCliOptions): Promise<number>
     settings: { latency: models.latency ? describeLatency(models.latency) : '0', fees: models.fees?.description ?? 'none', queue: models.queue?.name ?? '', seed },
   });
   const summary = full.summary;
-  if (opts.report) {
-    writeFileSync(opts.report, renderReport({ result, report: full, dayEpochMs: batch.dayEpochMs, source: file, dataLabel: opts.data.join(', ') }));
-    process.stderr.write(`wrote ${opts.report}\n`);
-  }
-  if (opts.out) {
-    writeFileSync(opts.out, `${JSON.stringify({ summary, fills: result.fills, marks: result.marks, markets: plan.markets.map((m) => m.alias), dayEpochMs: batch.dayEpochMs }, replacer)}\n`);
-    process.stderr.write(`wrote ${opts.out}\n`);
+  try {
+    if (opts.report) {
+      writeOutput('--report', opts.report, renderReport({ result, report: full, dayEpochMs: batch.dayEpochMs, source: file, dataLabel: opts.data.join(', ') }));
+      process.stderr.write(`wrote ${opts.report}\n`);
+    }
+    if (opts.out) {
+      writeOutput('--out', opts.out, `${JSON.stringify({ summary, fills: result.fills, marks: result.marks, markets: plan.markets.map((m) => m.alias), dayEpochMs: batch.dayEpochMs }, replacer)}\n`);
+      process.stderr.write(`wrote ${opts.out}\n`);
+    }
+  } catch (err) {
+    return fail((err as Error).message);
   }
   process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary, plan)}\n`);
   return 0;

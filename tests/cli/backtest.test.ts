@@ -61,6 +61,10 @@ describe.skipIf(!existsSync(data))('quoin backtest', () => {
     [['--queue', 'magic'], /--queue: 'magic'/],
     [['--seed', 'x'], /--seed needs a whole number/],
     [['--latency', '10000000s'], /latency 10000000 s is over the 60 s limit/],
+    [['--seed', '0x10'], /--seed needs a whole number, not '0x10'/],
+    [['--seed', ''], /--seed needs a whole number, not ''/],
+    [['--report', '/proc/no/such/x.html'], /--report \/proc\/no\/such\/x\.html: the folder \/proc\/no\/such does not exist/],
+    [['--out', tmpdir()], /--out .*: is a directory; give a file name/],
     [['--latency', 'order=lognormal(5ms,10)'], /sigma 10 is over 3/],
     [['--from', 'yesterday'], /--from 'yesterday'/],
   ])('refuses %s with a one-line error and exit 2', (args, message) => {
