@@ -114,7 +114,7 @@ export function writeCache(file: string, key: string, feed: Feed): void {
   head.writeUInt32LE(CACHE_FORMAT_VERSION, 8);
   head.writeUInt32LE(json.length, 12);
   json.copy(head, PREFIX);
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(tmp, Buffer.concat([head, data]));
   renameSync(tmp, file);
@@ -187,4 +187,20 @@ export function readCache(file: string, key: string): CacheRead {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdirSync never returns on some paths it cannot
+ * create (under /proc it spins at full CPU); this throws as soon as one level cannot be made.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!existsSync(d)) {
+    missing.push(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) mkdirSync(missing[i] as string);
 }

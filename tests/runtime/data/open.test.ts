@@ -185,6 +185,17 @@ describe('openData: the cache', () => {
     expect(b.batch.length).toBeGreaterThan(a.batch.length);
   });
 
+  it('loads without a cache when its folder cannot be made, even where recursive mkdir would spin', async () => {
+    // Under /proc, Node 20's recursive mkdirSync never returns; a file as a parent folder fails plainly.
+    const blocker = path.join(tmp.dir, 'a-file');
+    writeFileSync(blocker, 'x');
+    for (const dir of ['/proc/quoin-no-such/cache', path.join(blocker, 'cache')]) {
+      const r = await openData(gz, { cacheDir: dir });
+      expect(r.fromCache, dir).toBe(false);
+      expect(r.batch.length).toBeGreaterThan(0);
+    }
+  });
+
   it('lives in QUOIN_CACHE_DIR when set', async () => {
     const dir = path.join(tmp.dir, 'env-cache');
     const saved = process.env.QUOIN_CACHE_DIR;
