@@ -72,11 +72,16 @@ function runAS2008(raw: AS2008RawOptions, io: SimulateIo): number {
   return 0;
 }
 
+/** Largest risk aversion simulate takes. */
+const MAX_GAMMA = 1000;
+
 /** The options as numbers, or the one-line message saying what is wrong. */
 export function parseAS2008Options(raw: AS2008RawOptions): AS2008Args | string {
   if (raw.gamma === undefined) return '--gamma is required (risk aversion, a number > 0, e.g. 0.1)';
   const gamma = parseNumber(raw.gamma);
   if (!(gamma > 0) || !Number.isFinite(gamma)) return `--gamma must be a number > 0, not '${raw.gamma}'`;
+  // Past this the model's spread (2/γ)·ln(1 + γ/k) and reservation shift overflow or vanish.
+  if (gamma > MAX_GAMMA) return `--gamma ${raw.gamma} is over ${MAX_GAMMA} (the paper uses 0.01 to 1; beyond this the model's numbers overflow)`;
   if (raw.strategy === undefined) return `--strategy is required (${as2008Strategies.join(' or ')})`;
   const strategy = as2008Strategies.find((s) => s === raw.strategy);
   if (strategy === undefined) return `--strategy must be ${as2008Strategies.join(' or ')}, not '${raw.strategy}'`;

@@ -80,10 +80,13 @@ export function parseLatency(text: string, rng: Random): LatencySet {
     const m = parseOne(legs[0] ?? '', rng);
     return { feed: m, order: m, response: m };
   }
+  const given = new Set<string>();
   for (const leg of legs) {
     const i = leg.indexOf('=');
     const name = leg.slice(0, i).trim();
     if (i < 0 || !['feed', 'order', 'response'].includes(name)) throw new RangeError(`--latency: '${leg}' should be feed=…, order=… or response=…`);
+    if (given.has(name)) throw new RangeError(`--latency: ${name} is given twice`);
+    given.add(name);
     out[name as keyof LatencySet] = parseOne(leg.slice(i + 1).trim(), rng);
   }
   return out;

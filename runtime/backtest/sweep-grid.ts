@@ -365,6 +365,9 @@ function parseAxis(param: Param, text: string, plan: Plan, maxPoints: number): S
     const lo = parseWritten(loText, param);
     const hi = parseWritten(hiText, param);
     if (n < 1 || (n === 1 && lo.canonical !== hi.canonical)) throw new GridError(`${param.name}=${text}: a range needs at least 2 points`);
+    if (n > 1 && !(lo.canonical < hi.canonical)) {
+      throw new GridError(`${param.name}=${text}: a range runs from low to high (${lo.canonical === hi.canonical ? 'both ends are the same value: give it alone' : `write ${hiText.trim()}..${loText.trim()}:${count}`})`);
+    }
     if (n > maxPoints) throw new GridError(`${param.name}=${text}: ${n} points is more than the cap of ${maxPoints.toLocaleString('en-US')}`);
     spacing = how === 'log' ? 'log' : 'linear';
     if (spacing === 'log' && (lo.canonical <= 0 || hi.canonical <= 0)) throw new GridError(`${param.name}=${text}: log spacing needs both ends above 0`);

@@ -13,6 +13,10 @@ describe('latency limits', () => {
     expect(parseLatency('feed=60s', new Random(1)).feed.sample(0)).toBe(60e9);
   });
 
+  it('refuses a leg given twice', () => {
+    expect(() => parseLatency('feed=1ms,feed=5ms', new Random(1))).toThrow(/--latency: feed is given twice/);
+  });
+
   it('refuses a log-normal sigma over 3 and cuts the tail of an allowed one at the limit', () => {
     expect(() => parseLatency('lognormal(5ms,10)', new Random(1))).toThrow(/sigma 10 is over 3/);
     const wide = parseLatency('lognormal(10s,3)', new Random(7)).order;

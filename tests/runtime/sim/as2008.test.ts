@@ -281,6 +281,7 @@ describe('quoin simulate as2008 (cli/simulate-command.ts)', () => {
     [['--strategy', 'inventory'], /--gamma is required/],
     [['--gamma', '0', '--strategy', 'inventory'], /--gamma must be a number > 0, not '0'/],
     [['--gamma', 'abc', '--strategy', 'inventory'], /--gamma must be a number > 0/],
+    [['--gamma', '1e308', '--strategy', 'inventory'], /--gamma 1e308 is over 1000/],
     [['--gamma', '0.1'], /--strategy is required/],
     [['--gamma', '0.1', '--strategy', 'greedy'], /--strategy must be inventory or symmetric, not 'greedy'/],
     [['--gamma', '0.1', '--strategy', 'inventory', '--paths', '0'], /--paths must be a whole number from 1 to 1000000/],

@@ -149,6 +149,8 @@ describe('parseGrid: refusals', () => {
     ['gamma=0.1..0.5', /a range reads lo..hi:n/],
     ['gamma=0.1..0.5:x', /the number of points must be a whole number, not 'x'/],
     ['gamma=0.1..0.5:1', /a range needs at least 2 points/],
+    ['gamma=0.5..0.1:3', /a range runs from low to high \(write 0\.1\.\.0\.5:3\)/],
+    ['gamma=0.2..0.2:3', /both ends are the same value: give it alone/],
     ['gamma=0.1..0.5:3:cubic', /the spacing is log or linear, not 'cubic'/],
     ['skew=-1..1:3:log', /log spacing needs both ends above 0/],
     ['gamma=0.1|0.2,gamma=0.3', /gamma appears twice in the grid/],
