@@ -7,6 +7,7 @@ import { DataError, openData } from '../runtime/data/open.js';
 import { formatIssue } from '../runtime/data/errors.js';
 import { EventFlag, type DataIssue } from '../runtime/events.js';
 import { formatExplanation, type Explanation } from '../runtime/explain.js';
+import type { Plan } from '../schemas/index.js';
 import { createReplaySession } from '../runtime/replay-session.js';
 import { Progress } from './progress.js';
 import { loadRuleSet, parseMarketOptions } from './rule-set.js';
@@ -111,6 +112,7 @@ async function run(file: string, opts: RunOptions): Promise<number> {
     span: batch.length > 0 ? { from: clock(batch, 0), to: clock(batch, batch.length - 1) } : null,
     quoteUpdates: e.stats.quoteUpdates,
     actions: e.stats.actions,
+    quotesWithheld: { ...e.withheld },
     rejected: e.stats.rejected,
     throttled: e.stats.throttled,
     workingOrdersAtEnd: e.workingOrders().length,
@@ -131,6 +133,7 @@ async function run(file: string, opts: RunOptions): Promise<number> {
       `evaluations         ${summary.evaluations.toLocaleString('en-US')} (at the messages that moved what the plan reads, and its timers)`,
       `quote updates       ${summary.quoteUpdates.toLocaleString('en-US')}`,
       `order actions       place ${summary.actions.place}, amend ${summary.actions.amend}, cancel ${summary.actions.cancel} (refused by risk: ${summary.rejected}, throttled: ${summary.throttled})`,
+      ...withheldLines(summary.quotesWithheld, plan),
       `scenario changes    ${summary.scenarioChanges.count}${summary.scenarioChanges.first.length > 0 ? `: ${summary.scenarioChanges.first.slice(0, 5).map((c) => `${c.at} ${c.from}→${c.to}`).join(', ')}${summary.scenarioChanges.count > 5 ? ', …' : ''}` : ''}`,
       `risk state changes  ${summary.riskStateChanges.length}${summary.riskStateChanges.slice(0, 5).map((t) => `\n  ${t.at} ${t.from} → ${t.to}: ${t.reason}`).join('')}`,
       `data issues         ${summary.dataIssues.count}${Object.entries(summary.dataIssues.byKind).map(([k, n]) => ` ${k}: ${n}`).join(',')}`,
@@ -145,6 +148,16 @@ async function run(file: string, opts: RunOptions): Promise<number> {
     return 2;
   }
   return 0;
+}
+
+/** Why quote passes left out what the plan asked for — the first thing to read when a run sent no orders. */
+function withheldLines(w: { notPositive: number; belowMinQty: number; belowMinNotional: number }, plan: Plan): string[] {
+  const limits = (pick: (m: Plan['markets'][number]) => string): string => plan.markets.map((m) => `${m.alias} ${pick(m)}`).join(', ');
+  const parts: string[] = [];
+  if (w.belowMinNotional > 0) parts.push(`${w.belowMinNotional.toLocaleString('en-US')} with a level under the venue's minimum notional (${limits((m) => `${m.minNotional} ${m.quote}`)})`);
+  if (w.belowMinQty > 0) parts.push(`${w.belowMinQty.toLocaleString('en-US')} with a size under the venue's minimum (${limits((m) => `${m.minQty} ${m.base}`)})`);
+  if (w.notPositive > 0) parts.push(`${w.notPositive.toLocaleString('en-US')} with a price or size that was not a positive number (signals still warming up, or a spread below zero)`);
+  return parts.length === 0 ? [] : [`quotes withheld     quote passes ${parts.join('; ')}`];
 }
 
 function summariseIssues(issues: DataIssue[]): { count: number; byKind: Record<string, number>; first: string[] } {

@@ -15,7 +15,7 @@ import { MarketView } from './market-view.js';
 import { OrderRegistry, type WorkingOrder } from './orders.js';
 import { loadPlan } from './plan/load-plan.js';
 import { planReads, type PlanReads } from './plan/reads.js';
-import { buildQuotes, ceilTicks, floorLots, floorTicks, type BuildContext, type QuoteValues } from './quote/build-quotes.js';
+import { buildQuotes, ceilTicks, floorLots, floorTicks, Withheld, type BuildContext, type QuoteValues } from './quote/build-quotes.js';
 import { DesiredQuotes, type DesiredSide } from './quote/desired.js';
 import { diffOne, diffSide, type DiffPolicy, type DiffSink } from './quote/order-diff.js';
 import { RiskGate, type OrderIntent, type RiskContext, type RiskGateState, type RiskTransition } from './risk/risk-gate.js';
@@ -522,7 +522,8 @@ export class Engine {
       bc.bestAsk = view.ask;
       bc.allowBid = !reduceOnly || pos < 0;
       bc.allowAsk = !reduceOnly || pos > 0;
-      buildQuotes(raw, market, bc, desired);
+      const withheld = buildQuotes(raw, market, bc, desired);
+      if (withheld !== 0) this.noteWithheld(withheld);
     }
 
     const tol = q.toleranceNode < 0 ? 0 : v[q.toleranceNode] ?? 0;
@@ -559,6 +560,19 @@ export class Engine {
     if (acted) this.stats.quoteUpdates++;
     // A pass where limits refused orders is worth explaining even though nothing was sent.
     if (acted || this.limitsThisPass.length > 0) this.record(qi, m, raw, t);
+  }
+
+  /**
+   * Quote passes in which the plan asked for something the venue's rules or the numbers did not
+   * allow, by reason (quote/build-quotes.ts, Withheld): what a run with no quotes points at.
+   * Kept apart from `stats`, whose contents are part of the decision fingerprint.
+   */
+  readonly withheld = { notPositive: 0, belowMinQty: 0, belowMinNotional: 0 };
+
+  private noteWithheld(bits: number): void {
+    if ((bits & Withheld.notPositive) !== 0) this.withheld.notPositive++;
+    if ((bits & Withheld.belowMinQty) !== 0) this.withheld.belowMinQty++;
+    if ((bits & Withheld.belowMinNotional) !== 0) this.withheld.belowMinNotional++;
   }
 
   private totalActions(): number {

@@ -81,6 +81,16 @@ describe.skipIf(!existsSync(data))('quoin run', () => {
     expect(JSON.parse(json.stdout).explain).toBeNull();
   });
 
+  it('says why a run sent no orders: levels under the venue minimum notional', () => {
+    // 0.005 BTC-sized quotes on AMZN at about $220 are about $1.1, under the template's 5 USDT.
+    const r = quoin('run', 'rulesets/pure-symmetric.quoin', '--data', path.join(data, 'lobster', 'LOBSTER_SampleFile_AMZN_2012-06-21_1.zip'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/quote updates +0\n/);
+    expect(r.stdout).toMatch(/quotes withheld +quote passes [\d,]+ with a level under the venue's minimum notional \(m 5 USDT\)/);
+    const json = JSON.parse(quoin('run', 'rulesets/glft.quoin', '--data', head, '--json').stdout);
+    expect(Object.keys(json.quotesWithheld)).toEqual(['notPositive', 'belowMinQty', 'belowMinNotional']);
+  });
+
   it('reports data it cannot read with a one-line error and exit 2', () => {
     const bad = path.join(tmp, 'bad.gz');
     writeFileSync(bad, 'not gzip at all');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildQuotes, type QuoteValues } from '../../../runtime/quote/build-quotes.js';
+import { buildQuotes, Withheld, type QuoteValues } from '../../../runtime/quote/build-quotes.js';
 import { DesiredQuotes } from '../../../runtime/quote/desired.js';
 
 const rules = { tickSize: 0.1, lotSize: 0.001, minQty: 0.001, minNotional: 5 };
@@ -55,6 +55,20 @@ describe('buildQuotes', () => {
     const tiny = new DesiredQuotes(1);
     buildQuotes({ ...base, bidSize: 0.001, askSize: 0.001, bid: 4000, ask: 4001 }, rules, { ...touch, bestBid: NaN, bestAsk: NaN }, tiny);
     expect(tiny.bids.count).toBe(0); // 0.001 × 4000 = 4 < 5
+  });
+
+  it('says why it left a side or level out: a number that is not positive, a size or a notional under the minimum', () => {
+    const why = (v: Partial<QuoteValues>, ctx: Partial<typeof touch> = {}): number => buildQuotes({ ...base, ...v }, rules, { ...touch, ...ctx }, new DesiredQuotes(5));
+    expect(why({})).toBe(0);
+    expect(why({ bid: NaN })).toBe(Withheld.notPositive);
+    expect(why({ askSize: -1 })).toBe(Withheld.notPositive);
+    expect(why({ bidSize: 0.0004 })).toBe(Withheld.belowMinQty);
+    expect(why({ bidSize: 0.001, askSize: 0.001, bid: 4000, ask: 4001 }, { bestBid: NaN, bestAsk: NaN })).toBe(Withheld.belowMinNotional);
+    expect(why({ bid: NaN, bidSize: 0.0004, askSize: 0.0004 })).toBe(Withheld.notPositive | Withheld.belowMinQty);
+    // A side the state does not allow (reduce-only) is not withheld by the venue's rules.
+    expect(why({ bid: NaN }, { allowBid: false })).toBe(0);
+    // The ladder's outer levels can fall under the minimum notional while the first does not.
+    expect(why({ bid: 5000, ask: 5001, bidSize: 0.001, askSize: 0.01, levels: 3, step: 0.1 }, { bestBid: NaN, bestAsk: NaN })).toBe(Withheld.belowMinNotional);
   });
 
   it('quotes only the allowed side', () => {
