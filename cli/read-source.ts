@@ -16,7 +16,12 @@ export function readSource(file: string): SourceRead {
   });
   try {
     const st = statSync(file);
-    if (st.isDirectory()) return fail(`${file} is a directory with no .quoin files`);
+    if (st.isDirectory()) {
+      // check and compile expand directories before they get here (expandInputs); one that arrives
+      // anyway was given where a single rule set is wanted.
+      const n = readdirSync(file).filter((f) => f.endsWith('.quoin')).length;
+      return fail(n === 0 ? `${file} is a directory with no .quoin files` : `${file} is a directory (of ${n} .quoin file${n === 1 ? '' : 's'}); give one rule set file`);
+    }
     if (st.size > limits.maxSourceChars * 4) return fail(`${file} is ${st.size} bytes; rule sets are limited to ${limits.maxSourceChars} characters`);
     return { ok: true, text: readFileSync(file, 'utf8') };
   } catch (err) {

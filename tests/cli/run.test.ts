@@ -122,6 +122,12 @@ describe.skipIf(!existsSync(data))('quoin run', () => {
     expect(r.stderr).toMatch(/broken\.quoin:1:\d+: error: .*\[Q3001\]/);
   });
 
+  it('given a folder of rule sets where one is wanted, says so instead of calling it empty', () => {
+    const r = quoin('run', 'rulesets', '--data', head);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^rulesets:1:1: error: rulesets is a directory \(of \d+ \.quoin files\); give one rule set file \[Q1009\]$/m);
+  });
+
   it('runs a compiled plan file too', () => {
     const plan = path.join(tmp, 'plan.json');
     expect(quoin('compile', 'rulesets/pure-symmetric.quoin', '-o', plan).code).toBe(0);
