@@ -35,6 +35,8 @@ export const feeSchedules: Record<string, [maker: number, taker: number]> = {
 /** `binance-usdm`, or `maker=-0.5bps,taker=2bps` (units: bps or %). */
 export function parseFees(text: string): FeeModel {
   const spec = text.trim();
+  // An empty spec is a script's unset variable more often than a wish for no fees: say so.
+  if (spec === '') throw new RangeError(`--fees is empty: give maker=…bps,taker=…bps, a schedule (${Object.keys(feeSchedules).join(', ')}), or none`);
   const known = feeSchedules[spec];
   if (known) return new NotionalFees(known[0], known[1]);
   let maker = 0;

@@ -74,7 +74,8 @@ export function zeroLatency(): LatencySet {
 export function parseLatency(text: string, rng: Random): LatencySet {
   const out = zeroLatency();
   const spec = text.trim();
-  if (spec === '') return out;
+  // An empty spec is a script's unset variable more often than a wish for no latency: say so.
+  if (spec === '') throw new RangeError('--latency is empty: give a duration such as 5ms, legs such as feed=1ms,order=5ms, or 0 for none');
   const legs = splitTop(spec);
   if (legs.length === 1 && !legs[0]?.includes('=')) {
     const m = parseOne(legs[0] ?? '', rng);

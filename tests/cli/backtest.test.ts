@@ -62,6 +62,8 @@ describe.skipIf(!existsSync(data))('quoin backtest', () => {
     [['--seed', 'x'], /--seed needs a whole number/],
     [['--latency', '10000000s'], /latency 10000000 s is over the 60 s limit/],
     [['--seed', '0x10'], /--seed needs a whole number, not '0x10'/],
+    [['--latency', ''], /--latency is empty: give a duration such as 5ms/],
+    [['--fees', ''], /--fees is empty: give maker=…bps,taker=…bps/],
     [['--seed', ''], /--seed needs a whole number, not ''/],
     [['--report', '/proc/no/such/x.html'], /--report \/proc\/no\/such\/x\.html: the folder \/proc\/no\/such does not exist/],
     [['--out', tmpdir()], /--out .*: is a directory; give a file name/],
