@@ -1,7 +1,7 @@
 // The service as a process: opens (and migrates) the store, makes sure there is an admin, restores
 // the runtime instances, seeds the default paper instance on first start, listens, and closes it all
 // in order on SIGINT/SIGTERM. `quoin serve` and `npm start` call startServer.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { JobQueue } from '../jobs/job-queue.js';
@@ -39,7 +39,6 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
   const store = await openStore(options.dbPath);
   const admin = await ensureAdmin(store, options.adminToken, print);
   const deps = createDeps(store, options);

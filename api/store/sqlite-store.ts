@@ -2,8 +2,8 @@
 // call is a BEGIN IMMEDIATE transaction that makes its change and appends its audit entry together,
 // so the log and the state can never disagree. Values are always bound, never spliced into SQL.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../../runtime/make-dirs.js';
 import { ChainVerifier, entryHash, GENESIS_HASH, normalizeDetails } from './audit-chain.js';
 import { migrate, SchemaTooNewError } from './migrations.js';
 import {
@@ -65,7 +65,11 @@ const PRAGMAS = `
 /** Opens (creating the file and its directory if needed) and migrates the store at `file`. */
 export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Store> {
   const now = options.now ?? (() => new Date());
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  try {
+    makeDirs(path.dirname(path.resolve(file)));
+  } catch (err) {
+    throw new Error(`cannot create the folder of the store at ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+  }
   const conn = await SqliteConnection.open(file).catch((err: unknown) => {
     throw new Error(`cannot open the store at ${file}${isSqliteError(err) ? ` (${err.code})` : ''}`, { cause: err });
   });

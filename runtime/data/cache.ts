@@ -13,7 +13,8 @@
 // damaged file is reported as unusable and rebuilt, never trusted. Files are written to a temporary
 // name and renamed, so a reader never sees half a file (parallel test workers may build the same
 // entry at once).
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { makeDirs } from '../make-dirs.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
@@ -187,20 +188,4 @@ export function readCache(file: string, key: string): CacheRead {
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * mkdir -p, one level at a time: Node 20's recursive mkdirSync never returns on some paths it cannot
- * create (under /proc it spins at full CPU); this throws as soon as one level cannot be made.
- */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  let d = path.resolve(dir);
-  while (!existsSync(d)) {
-    missing.push(d);
-    const parent = path.dirname(d);
-    if (parent === d) break;
-    d = parent;
-  }
-  for (let i = missing.length - 1; i >= 0; i--) mkdirSync(missing[i] as string);
 }

@@ -1,6 +1,9 @@
 // Round trips through every Store method, and the errors the API maps to 404 and 409.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../../api/store/sqlite-store.js';
 import { StoreConflict, StoreNotFound, type Store, type VersionStatus } from '../../../api/store/types.js';
 import { approvedVersion, ODD_STRINGS, PLAN_HASH, rawConnection, tempStore, type TempStore } from './helpers.js';
 
@@ -299,5 +302,16 @@ describe('clock', () => {
     } finally {
       await fixed.cleanup();
     }
+  });
+});
+
+describe('opening', () => {
+  it('creates missing folders, and fails at once, naming the store, where a folder cannot be made', async () => {
+    const nested = path.join(t.dir, 'a', 'b', 'quoin.db');
+    const s = await openStore(nested);
+    await s.close();
+    expect(existsSync(nested)).toBe(true);
+    // Under /proc, Node 20's recursive mkdirSync spins for ever instead of failing.
+    await expect(openStore('/proc/quoin-no-such/store/quoin.db')).rejects.toThrow('cannot create the folder of the store at /proc/quoin-no-such/store/quoin.db (ENOENT)');
   });
 });
