@@ -64,3 +64,16 @@ export function listOf(name: ApiDefinition): JsonObject {
 export function errors(...codes: number[]): Record<number, JsonObject> {
   return Object.fromEntries([400, 401, 403, ...codes].map((c) => [c, def('Error')]));
 }
+
+/**
+ * For routes that take no fields (submit, retire, rollback): an empty object or no body at all,
+ * which `bodyOptional` reads as {}; any field is refused with a 400, as on every other route.
+ */
+export function noFields(): { body: JsonObject } {
+  return { body: def('EmptyBody') };
+}
+
+/** preValidation hook of the routes with `noFields()`: a request without a body is an empty one. */
+export async function bodyOptional(request: { body: unknown }): Promise<void> {
+  request.body ??= {};
+}

@@ -99,6 +99,13 @@ export interface AuditQuery {
   limit?: number;
 }
 /**
+ * A request that takes no fields: send {} or no body at all.
+ *
+ * This interface was referenced by `Api`'s JSON-Schema
+ * via the `definition` "EmptyBody".
+ */
+export interface EmptyBody {}
+/**
  * This interface was referenced by `Api`'s JSON-Schema
  * via the `definition` "BacktestBody".
  */

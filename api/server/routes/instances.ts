@@ -4,7 +4,7 @@ import type { CreateInstanceBody, DeployBody, ReasonBody } from '../../../schema
 import { requireRole, userOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { instanceBody } from '../present.js';
-import { def, errors, listOf } from '../schemas.js';
+import { bodyOptional, def, errors, listOf, noFields } from '../schemas.js';
 
 type Params = { id: string };
 
@@ -56,7 +56,7 @@ export function instanceRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post<{ Params: Params }>(
     '/api/instances/:id/rollback',
-    { onRequest: operators, schema: { tags: ['instances'], summary: 'Roll back to the version the current deployment replaced', ...params, response: { 200: def('DeployResult'), ...errors(404, 409) } } },
+    { onRequest: operators, preValidation: bodyOptional, schema: { tags: ['instances'], summary: 'Roll back to the version the current deployment replaced', ...params, ...noFields(), response: { 200: def('DeployResult'), ...errors(404, 409) } } },
     async (request) => instances.rollback({ instanceId: request.params.id, actor: userOf(request) }),
   );
 

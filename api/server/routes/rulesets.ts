@@ -5,7 +5,7 @@ import { compileOrThrow, createEvidenceJob, createVersion, decide, envelopeFindi
 import { requireRole, userOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { versionDetail, versionSummary } from '../present.js';
-import { def, errors, listOf } from '../schemas.js';
+import { bodyOptional, def, errors, listOf, noFields } from '../schemas.js';
 
 type IdParams = { id: number };
 
@@ -127,15 +127,7 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post<{ Params: IdParams }>(
     '/api/versions/:id/submit',
-    {
-      onRequest: authors,
-      // No fields: an empty object or no body at all (read as {}); anything else is refused like on
-      // every route.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
-      schema: { tags: ['lifecycle'], summary: 'Submit a tested version for approval', ...idParams, body: { type: 'object', additionalProperties: false, properties: {} }, response: { 200: def('Version'), ...errors(404, 409) } },
-    },
+    { onRequest: authors, preValidation: bodyOptional, schema: { tags: ['lifecycle'], summary: 'Submit a tested version for approval', ...idParams, ...noFields(), response: { 200: def('Version'), ...errors(404, 409) } } },
     async (request) => versionDetail(store, await submit(store, request.params.id, userOf(request))),
   );
 
@@ -153,7 +145,7 @@ export function rulesetRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post<{ Params: IdParams }>(
     '/api/versions/:id/retire',
-    { onRequest: operators, schema: { tags: ['lifecycle'], summary: 'Retire a version that no instance runs', ...idParams, response: { 200: def('Version'), ...errors(404, 409) } } },
+    { onRequest: operators, preValidation: bodyOptional, schema: { tags: ['lifecycle'], summary: 'Retire a version that no instance runs', ...idParams, ...noFields(), response: { 200: def('Version'), ...errors(404, 409) } } },
     async (request) => versionDetail(store, await retire(store, request.params.id, userOf(request))),
   );
 
