@@ -16,6 +16,7 @@ import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
 import { describeDataIssues } from './data-issues.js';
 import { outputProblem, writeOutput } from './output-file.js';
+import { integer } from './numbers.js';
 import type { EventBatch } from '../runtime/events.js';
 import type { Plan } from '../schemas/index.js';
 import { Progress } from './progress.js';
@@ -65,8 +66,8 @@ async function backtest(file: string, opts: BacktestCliOptions): Promise<number>
   };
   const plan = loadRuleSet(file, 'quoin backtest');
   if (!plan) return 1;
-  const seed = /^-?\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
-  if (!Number.isSafeInteger(seed)) return fail(`--seed needs a whole number, not '${opts.seed}'`);
+  const seed = integer(opts.seed);
+  if (seed === undefined) return fail(`--seed needs a whole number, not '${opts.seed}'`);
   for (const [option, out] of [['--report', opts.report], ['--out', opts.out]] as const) {
     const problem = out === undefined ? undefined : outputProblem(option, out);
     if (problem) return fail(problem);

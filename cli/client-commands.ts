@@ -17,10 +17,10 @@ interface Common {
 }
 
 /**
- * `localFile`: the file the command sent as source, if any — the server names the source after the
- * rule set, so its diagnostics are shown against the file the user has.
+ * `sendsSource`: the command's first argument is a file whose text it sends — the server names the
+ * source after the rule set, so its diagnostics are shown against the file the user has.
  */
-function withClient<A extends unknown[]>(name: string, run: (c: ClientOptions, ...args: A) => Promise<void>, localFile?: (first: A[0]) => string): (...args: A) => Promise<void> {
+function withClient<A extends unknown[]>(name: string, run: (c: ClientOptions, ...args: A) => Promise<void>, sendsSource = false): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const opts = args[args.length - 2] as Common;
     try {
@@ -28,7 +28,7 @@ function withClient<A extends unknown[]>(name: string, run: (c: ClientOptions, .
     } catch (err) {
       if (!(err instanceof ClientError)) throw err;
       const diagnostics = (err.body as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics ?? [];
-      const file = localFile?.(args[0]);
+      const file = sendsSource ? String(args[0]) : undefined;
       let message = err.message;
       if (file !== undefined) for (const d of diagnostics) message = message.replaceAll(`${d.file}:`, `${file}:`);
       process.stderr.write(`quoin ${name}: ${message}\n`);
@@ -106,7 +106,7 @@ export function registerClientCommands(program: Command): void {
       // Runs on record for the plan hash are reused, unless the data, markets or window was named: then the
       // tests run on what was asked for (and a bad name is refused), never silently not at all.
       const asked = Object.keys(data).length > 0;
-      const reuse = (id: string | null | undefined): boolean => !asked && typeof id === 'string' && id !== '';
+      const reuse = (id: string | null | undefined): boolean => !asked && Boolean(id);
       if (reuse(version.evidence.backtest)) out(`backtest ${version.evidence.backtest ?? ''}: on record for this plan hash`);
       if (reuse(version.evidence.stress)) out(`stress ${version.evidence.stress ?? ''}: on record for this plan hash`);
       if (!reuse(version.evidence.backtest)) {
@@ -121,7 +121,7 @@ export function registerClientCommands(program: Command): void {
       }
       const submitted = await call<Version>(c, 'POST', `/api/versions/${version.id}/submit`);
       out(`version ${submitted.id}: ${submitted.status}; a risk manager approves it with: quoin approve ${submitted.id} --hash ${submitted.planHash ?? ''}`);
-    }, (file) => String(file)),
+    }, true),
   );
 
   common(

@@ -10,6 +10,8 @@ import { formatExplanation, type Explanation } from '../runtime/explain.js';
 import type { Plan } from '../schemas/index.js';
 import { createReplaySession } from '../runtime/replay-session.js';
 import { Progress } from './progress.js';
+import { issueCounts } from './data-issues.js';
+import { wholeNumber } from './numbers.js';
 import { loadRuleSet, parseMarketOptions } from './rule-set.js';
 
 interface RunOptions {
@@ -38,9 +40,8 @@ export function registerRun(program: Command): void {
 async function run(file: string, opts: RunOptions): Promise<number> {
   const plan = loadRuleSet(file, 'quoin run');
   if (!plan) return 1;
-  // Digits only: Number() would also take '0x5', '1e3' and ' 3', and round past 2^53.
-  const explainAt = opts.explain === undefined ? undefined : /^[1-9][0-9]*$/.test(opts.explain) ? Number(opts.explain) : NaN;
-  if (explainAt !== undefined && !(Number.isSafeInteger(explainAt) && explainAt >= 1)) {
+  const explainAt = opts.explain === undefined ? undefined : wholeNumber(opts.explain) ?? 0;
+  if (explainAt !== undefined && explainAt < 1) {
     process.stderr.write(`quoin run: --explain needs a whole number ≥ 1 written in digits, not '${opts.explain}'\n`);
     return 2;
   }
@@ -161,9 +162,7 @@ function withheldLines(w: { notPositive: number; belowMinQty: number; belowMinNo
 }
 
 function summariseIssues(issues: DataIssue[]): { count: number; byKind: Record<string, number>; first: string[] } {
-  const byKind: Record<string, number> = {};
-  for (const i of issues) byKind[i.kind] = (byKind[i.kind] ?? 0) + 1;
-  return { count: issues.length, byKind, first: issues.slice(0, 10).map(formatIssue) };
+  return { count: issues.length, byKind: issueCounts(issues), first: issues.slice(0, 10).map(formatIssue) };
 }
 
 function describeFeed(f: { venue: string; symbol: string; source: string } | undefined): string {

@@ -10,6 +10,7 @@ import { runStress, stressSpecs, type StressReport } from '../runtime/backtest/s
 import { BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
 import { describeDataIssues } from './data-issues.js';
+import { integer } from './numbers.js';
 import { stressScenarios } from '../runtime/stress/scenarios.js';
 import { StressError } from '../runtime/stress/errors.js';
 import { parseWindow } from '../runtime/backtest/window.js';
@@ -64,8 +65,8 @@ async function stress(file: string | undefined, opts: StressCliOptions): Promise
   if (!opts.data || opts.data.length === 0) return fail('--data is required');
   const plan = loadRuleSet(file, 'quoin stress');
   if (!plan) return 1;
-  const seed = Number(opts.seed);
-  if (!Number.isSafeInteger(seed)) return fail(`--seed needs a whole number, not '${opts.seed}'`);
+  const seed = integer(opts.seed);
+  if (seed === undefined) return fail(`--seed needs a whole number, not '${opts.seed}'`);
   let specs;
   let models;
   let markets;

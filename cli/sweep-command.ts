@@ -21,6 +21,7 @@ import { isSweepMetric, METRIC_INFO, metricValue, overfittingWarning, rankSweep,
 import { bindMarkets, BindingError } from '../runtime/bind-markets.js';
 import { DataError, openData } from '../runtime/data/open.js';
 import { describeDataIssues } from './data-issues.js';
+import { integer, wholeNumber } from './numbers.js';
 import type { EventBatch } from '../runtime/events.js';
 import { PlanError } from '../runtime/plan/load-plan.js';
 import type { Plan } from '../schemas/index.js';
@@ -73,7 +74,6 @@ export function registerSweep(program: Command): void {
     });
 }
 
-const wholeNumber = (s: string | undefined): number | undefined => (s !== undefined && /^\d+$/.test(s.trim()) ? Number(s) : undefined);
 
 async function sweep(file: string, opts: SweepCliOptions): Promise<number> {
   const fail = (message: string): number => {
@@ -94,8 +94,8 @@ async function sweep(file: string, opts: SweepCliOptions): Promise<number> {
   if (workers !== undefined ? workers < 1 : opts.workers !== undefined) return fail(`--workers needs a whole number of at least 1, not '${opts.workers}'`);
   const maxPoints = opts.maxPoints === undefined ? DEFAULT_MAX_POINTS : wholeNumber(opts.maxPoints);
   if (maxPoints === undefined || maxPoints < 1) return fail(`--max-points needs a whole number of at least 1, not '${opts.maxPoints}'`);
-  const seed = Number(opts.seed);
-  if (!Number.isSafeInteger(seed)) return fail(`--seed needs a whole number, not '${opts.seed}'`);
+  const seed = integer(opts.seed);
+  if (seed === undefined) return fail(`--seed needs a whole number, not '${opts.seed}'`);
   let markets: Record<string, string>;
   let settings: { latency: string; fees: string; queue: string };
   try {

@@ -5,6 +5,7 @@
 // set is involved.)
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { wholeNumber } from './numbers.js';
 import { analyseTrades, parseRunRecords, RunFileError, TRADE_DIMENSIONS, type LosingFill, type TradeGroupStats, type TradesAnalysis } from '../runtime/backtest/trades.js';
 
 interface TradesCliOptions {
@@ -35,7 +36,7 @@ export function registerTrades(program: Command): void {
 function trades(file: string, opts: TradesCliOptions): number {
   let analysis: TradesAnalysis;
   try {
-    const top = wholeNumber(opts.top, '--top');
+    const top = count(opts.top, '--top');
     const horizonSeconds = Number(opts.horizon);
     if (!(horizonSeconds > 0) || !Number.isFinite(horizonSeconds)) throw new UsageError(`--horizon needs a number of seconds > 0, not '${opts.horizon}'`);
     const sizeEdges = opts.sizeEdges === undefined ? undefined : parseEdges(opts.sizeEdges);
@@ -72,9 +73,9 @@ function readJson(file: string): unknown {
   }
 }
 
-function wholeNumber(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${option} needs a whole number ≥ 0, not '${text}'`);
+function count(text: string, option: string): number {
+  const n = wholeNumber(text);
+  if (n === undefined) throw new UsageError(`${option} needs a whole number ≥ 0, not '${text}'`);
   return n;
 }
 

@@ -85,10 +85,6 @@ function illFormed(at: string): ApiError {
 export const appRoutes = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
 
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
-  // maxParamLength: an over-long id still reaches its route, whose schema refuses it as an invalid
-  // path (fastify's default of 100 characters answered "no route" for a route that exists).
-  //
-  //
   // The request timeout: a client that announces more body than it sends (or stalls mid-request)
   // gets a 408 and its connection closed, instead of holding it open for ever (fastify's default is
   // no limit). Node checks pending requests every connectionsCheckingInterval, which only
@@ -99,6 +95,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     bodyLimit: bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // An over-long id still reaches its route, whose schema refuses it as an invalid path
+    // (fastify's default of 100 characters answered "no route" for a route that exists).
     routerOptions: { maxParamLength: 16384 },
     requestTimeout,
     serverFactory: (handler) => {

@@ -21,7 +21,7 @@ export const MAX_LOGNORMAL_SIGMA = 3;
 export class ConstantLatency implements LatencyModel {
   constructor(readonly ns: number) {
     if (!(ns >= 0) || !Number.isFinite(ns)) throw new RangeError(`latency must be a duration ≥ 0, not ${ns} ns`);
-    if (ns > MAX_LATENCY_NS) throw new RangeError(`latency ${ns / 1e9} s is over the 60 s limit (a venue answering that late is down, not slow)`);
+    if (ns > MAX_LATENCY_NS) throw new RangeError(`latency ${ns / 1e9} s is over the ${MAX_LATENCY_NS / 1e9} s limit (a venue answering that late is down, not slow)`);
   }
   sample(): number {
     return this.ns;
@@ -39,7 +39,7 @@ export class LogNormalLatency implements LatencyModel {
     private readonly rng: Random,
   ) {
     if (!(medianNs > 0) || !Number.isFinite(medianNs)) throw new RangeError('log-normal latency needs a median > 0');
-    if (medianNs > MAX_LATENCY_NS) throw new RangeError(`log-normal latency: median ${medianNs / 1e9} s is over the 60 s limit`);
+    if (medianNs > MAX_LATENCY_NS) throw new RangeError(`log-normal latency: median ${medianNs / 1e9} s is over the ${MAX_LATENCY_NS / 1e9} s limit`);
     if (!(sigma >= 0) || !Number.isFinite(sigma)) throw new RangeError('log-normal latency needs a sigma ≥ 0');
     if (sigma > MAX_LOGNORMAL_SIGMA) throw new RangeError(`log-normal latency: sigma ${sigma} is over ${MAX_LOGNORMAL_SIGMA} (at 3, one sample in a thousand is already about 10,000 times the median)`);
   }

@@ -42,6 +42,8 @@ export interface BinanceLoadOptions {
 const MAX_PENDING = 100_000;
 /** Largest gap between a message's exchange time and its local receive time taken as real. */
 const MAX_CLOCK_GAP_NS = 3600e9;
+/** A message's exchange times: event time and, where there is one, transaction time. */
+const EXCHANGE_TIMES = ['E', 'T'] as const;
 
 interface DepthUpdate {
   firstId: number;
@@ -169,7 +171,7 @@ class BinanceFeedLoader {
     }
     // An exchange time hours away from when the line was received is corrupt, not clock drift
     // (Binance's runs a second or two off): trusted, it would stretch a replay over years.
-    for (const key of ['E', 'T'] as const) {
+    for (const key of EXCHANGE_TIMES) {
       const ms = data[key];
       if (typeof ms === 'number' && !(Math.abs(this.toNs(ms) - localNs) <= MAX_CLOCK_GAP_NS)) {
         this.log.add('malformed_row', source, line, `${key} ${ms} is more than an hour from the time the line was received: skipped`);

@@ -1,4 +1,5 @@
 // latencySpike: what the strategy receives arrives delayMs later for a while (exchange times kept).
+import { MAX_LATENCY_NS } from '../backtest/latency.js';
 import { EventKind, type EventBatch } from '../events.js';
 import { atOptions, marketOption, validateOptions, type OptionSchema } from './options.js';
 import { NS_PER_MS, NS_PER_S, resolveStart, selectMarkets } from './time.js';
@@ -15,7 +16,7 @@ export interface LatencySpikeOptions {
 }
 
 export const latencySpikeOptions = {
-  delayMs: { kind: 'number', min: 0, max: 60_000, doc: 'extra delay in milliseconds (at most a minute)', defaultText: '1000' },
+  delayMs: { kind: 'number', min: 0, max: MAX_LATENCY_NS / NS_PER_MS, doc: 'extra delay in milliseconds (at most a minute, as any latency)', defaultText: '1000' },
   durationS: { kind: 'number', min: 0, doc: 'seconds the spike lasts', defaultText: '10' },
   ...atOptions,
   ...marketOption,
