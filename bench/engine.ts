@@ -13,6 +13,7 @@ import { EventFlag, type EventBatch } from '../runtime/events.js';
 import { createReplaySession } from '../runtime/replay-session.js';
 import type { Plan } from '../schemas/index.js';
 import type { BenchContext } from './run.js';
+import { MEASURED_RUNS, WARM_UP_RUNS } from './runs.js';
 
 const datasets: Array<{ name: string; files: string[] }> = [
   { name: 'binance-spot', files: ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'] },
@@ -71,11 +72,12 @@ export async function engineParts(ctx: BenchContext, part: string): Promise<void
   const span = spanNs(batch);
   const passes = Math.max(1, Math.ceil(2_000_000 / batch.length));
   const rates: number[] = [];
-  for (let run = 0; run < 5; run++) {
+  // WARM_UP_RUNS first, not counted: the median is of the steady state, not of the JIT's tiering.
+  for (let run = 0; run < WARM_UP_RUNS + MEASURED_RUNS; run++) {
     const s = createReplaySession(plan, batch, {});
     const t0 = performance.now();
     for (let k = 0; k < passes; k++) s.run(0, batch.length, k * span);
-    rates.push((batch.length * passes) / ((performance.now() - t0) / 1000));
+    if (run >= WARM_UP_RUNS) rates.push((batch.length * passes) / ((performance.now() - t0) / 1000));
   }
   ctx.report(`engine as-template ${ds.name}`, median(rates), 'events/s');
 

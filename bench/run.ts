@@ -24,6 +24,7 @@ import { benchEngine, engineParts } from './engine.js';
 import { run as runSignals } from './signals.js';
 import { benchSweep } from './sweep.js';
 import { benchVenue } from './venue.js';
+import { applyV8Tuning } from '../runtime/v8-tuning.js';
 
 export interface BenchContext {
   /** The package root: rulesets/, dist/ and package.json live here. */
@@ -86,6 +87,8 @@ function child(args: string[]): Promise<Map<string, number>> {
 }
 
 async function main(): Promise<void> {
+  // The V8 settings the quoin command runs with, so the figures are the product's (runtime/v8-tuning.ts).
+  applyV8Tuning();
   const argv = process.argv.slice(2);
   const ctx: BenchContext = {
     root: packageRoot(),

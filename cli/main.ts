@@ -15,6 +15,10 @@ import { registerTrades } from './trades-command.js';
 import { registerTrade } from './trade-command.js';
 import { registerVenue } from './venue-command.js';
 import { version } from './version.js';
+import { applyV8Tuning } from '../runtime/v8-tuning.js';
+
+// Before anything runs hot (runtime/v8-tuning.ts).
+applyV8Tuning();
 
 const program = new Command();
 program

@@ -6,6 +6,7 @@ import type { Plan, StatefulNode } from '../../schemas/generated/plan.js';
 import { createStateful, type StatefulInstance } from '../signals/index.js';
 import type { MarketView } from '../market-view.js';
 import { evaluatorParams, generateEvaluator } from './codegen.js';
+import { generatedFunction } from './generated-function.js';
 
 /** Account reads the evaluator makes. */
 export interface AccountReader {
@@ -107,11 +108,12 @@ export function link(plan: Plan, adopt?: LinkedPlan): LinkedPlan {
     }),
   );
 
-  // The code comes from the plan IR only (see codegen.ts); Function keeps it out of any closure scope.
-  const evalAlways = new Function(...evaluatorParams, gen.always) as EvalFn;
-  const evalQuote = new Function(...evaluatorParams, gen.quote) as EvalFn;
-  const evalParams = new Function(...evaluatorParams, gen.params) as EvalFn;
-  const evalInvariant = new Function(...evaluatorParams, gen.invariant) as EvalFn;
+  // The code comes from the plan IR only (see codegen.ts); Function keeps it out of any closure scope,
+  // and the same code gets the same function (generated-function.ts).
+  const evalAlways = generatedFunction<EvalFn>(evaluatorParams, gen.always);
+  const evalQuote = generatedFunction<EvalFn>(evaluatorParams, gen.quote);
+  const evalParams = generatedFunction<EvalFn>(evaluatorParams, gen.params);
+  const evalInvariant = generatedFunction<EvalFn>(evaluatorParams, gen.invariant);
 
   // Nodes of params and constants only: computed now, and again whenever params change.
   evalInvariant(values, new Uint8Array(0), params, [], noAccount, [], noCalendar, 0);

@@ -8,6 +8,7 @@ import { Side, type SideValue } from '../events.js';
 import { checkParams, generateCheck, generateReview, reviewParams } from './check-codegen.js';
 import { Action, Kind, SideLimit, type RuleKindValue } from './rule-codes.js';
 import { TokenBucket, type TokenBucketState } from './token-bucket.js';
+import { generatedFunction } from '../link/generated-function.js';
 
 export type RiskState = 'active' | 'reduce_only' | 'halted';
 
@@ -130,7 +131,7 @@ export class RiskGate {
     this.buckets = this.rules.map((c) => c.bucket);
     this.rulesCheck = this.generateRulesCheck();
     this.reviewSource = generateReview(this.rules, this.reviewed, Kind);
-    this.rulesReview = new Function(...reviewParams, this.reviewSource) as RulesReview;
+    this.rulesReview = generatedFunction<RulesReview>(reviewParams, this.reviewSource);
   }
 
   /** Ids of the rules holding the gate in reduce-only. */
@@ -179,7 +180,7 @@ export class RiskGate {
 
   private generateRulesCheck(): RulesCheck {
     this.checkSource = generateCheck(this.rules, Kind);
-    return new Function(...checkParams, this.checkSource) as RulesCheck;
+    return generatedFunction<RulesCheck>(checkParams, this.checkSource);
   }
 
   /** Generated-check callback: the verdict for an order rule `i` refused, quoting figures a and b. */
