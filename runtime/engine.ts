@@ -135,6 +135,8 @@ export class Engine {
   readonly explanations: Explanation[] = [];
   private explanationCount = 0;
   private readonly limitsThisPass: Array<{ rule: string; reason: string; side: SideValue }> = [];
+  /** Explanations are built at each quote update (kept or handed out), not only on request. */
+  private readonly explainEagerly: boolean;
   readonly stats: EngineStats = {
     events: 0, evaluations: 0, quoteUpdates: 0, actions: { place: 0, amend: 0, cancel: 0 }, rejected: 0, throttled: 0,
     scenarioChanges: [], riskTransitions: [], paramMoves: [], swaps: [],
@@ -170,6 +172,7 @@ export class Engine {
     if (!(hb > 0)) throw new RangeError(`heartbeatNs must be > 0, not ${hb}`);
     this.heartbeatNs = hb;
     this.l3Handlers = options.markets.map((b) => b.l3);
+    this.explainEagerly = options.keepExplanations === true || options.onExplanation !== undefined;
   }
 
   get plan(): Plan {
@@ -834,8 +837,9 @@ export class Engine {
       r.step = raw.step;
       r.stepIsPrice = raw.stepIsPrice;
       copyDesired(this.desired[qi] as DesiredQuotes, snap.desired);
+      const limits = this.limitsThisPass;
       if (snap.limits.length !== 0) snap.limits.length = 0;
-      for (const l of this.limitsThisPass) snap.limits.push(l);
+      for (let k = 0; k < limits.length; k++) snap.limits.push(limits[k] as (typeof limits)[number]);
       snap.quoteIndex = qi;
       snap.scenario = this.scenarios.name;
       snap.riskState = this.gate.state;
@@ -844,7 +848,7 @@ export class Engine {
       snap.index = index;
       snap.valid = true;
     }
-    if (this.options.keepExplanations || this.options.onExplanation) {
+    if (this.explainEagerly) {
       const e = this.buildExplanation(m);
       if (!e) return;
       if (this.options.keepExplanations) this.explanations.push(e);

@@ -80,7 +80,8 @@ export function generateEvaluator(plan: Plan, paramIndex: Map<string, number>, m
   plan.nodes.forEach((n, i) => {
     if (n.op === 'stateful') alwaysRoots.push(i);
   });
-  for (const s of plan.signals) alwaysRoots.push(s.node);
+  // A declared signal is not a root by itself: one read only by quotes is computed with them (at a
+  // quote pass, from the same state and time), not at every evaluation min_interval defers.
   for (const s of plan.scenarios) {
     alwaysRoots.push(s.enter);
     if (s.exit !== undefined) alwaysRoots.push(s.exit);

@@ -72,7 +72,8 @@ describe('linking', () => {
 
   it('writes x ^ 2 as x × x, which is the double Math.pow gives', () => {
     const p = plans().find((x) => x.strategy.name === 'avellaneda-stoikov') as Plan;
-    expect(link(p).source.always).toMatch(/v\[\d+\] = \(v\[(\d+)\] \* v\[\1\]\);/);
+    const src = link(p).source;
+    expect(`${src.always}\n${src.quote}`).toMatch(/v\[\d+\] = \(v\[(\d+)\] \* v\[\1\]\);/);
     // The assumption, checked over many magnitudes (including subnormal and huge results).
     let seed = 7;
     for (let k = 0; k < 100_000; k++) {
@@ -80,6 +81,18 @@ describe('linking', () => {
       const x = (seed / 2147483648 - 0.5) * 10 ** ((k % 640) - 320);
       expect(x * x).toBe(Math.pow(x, 2));
     }
+  });
+
+  it('computes a signal read only by quotes at quote passes, not at every evaluation', () => {
+    const p = plans().find((x) => x.strategy.name === 'avellaneda-stoikov') as Plan;
+    const src = link(p).source;
+    const variance = p.signals.find((s) => s.name === 'variance')?.node ?? -1;
+    const rv = p.nodes.findIndex((n) => n.op === 'stateful' && n.fn === 'realized_vol');
+    expect(variance).toBeGreaterThan(0);
+    // The stateful signal it reads still sees every evaluation (its window needs every mid).
+    expect(src.always).toContain(`v[${rv}] = S[`);
+    expect(src.always).not.toContain(`v[${variance}] =`);
+    expect(src.quote).toContain(`v[${variance}] =`);
   });
 
   it('puts constants in place once and evaluates nodes in plan order', () => {
@@ -95,7 +108,9 @@ describe('linking', () => {
   it('computes time of day with the same bits as (((t % D) + D) % D) / 1e9, for any time', () => {
     const p = plans().find((x) => x.strategy.name === 'avellaneda-stoikov') as Plan;
     const i = p.nodes.findIndex((n) => n.op === 'clock');
-    const line = link(p).source.always.split('\n').find((l) => l.startsWith(`v[${i}] = `)) ?? '';
+    const src = link(p).source;
+    const line = `${src.always}\n${src.quote}`.split('\n').find((l) => l.startsWith(`v[${i}] = `)) ?? '';
+    expect(line).not.toBe('');
     const generated = new Function('v', 't', `"use strict"; ${line}`) as (v: Float64Array, t: number) => void;
     const v = new Float64Array(p.nodes.length);
     const D = 86400e9;
