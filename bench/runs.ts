@@ -3,8 +3,8 @@
 /**
  * Runs of each throughput figure: the first ones are warm-up (JMH's warm-up iterations), during
  * which V8 is still profiling and tiering up the hot path (with runtime/v8-tuning.ts's larger
- * inlining budget, TurboFan takes about two runs of 2M events to settle); the figure is the median of
+ * inlining budget, TurboFan takes two to three runs of 2M events to settle); the figure is the median of
  * the rest.
  */
-export const WARM_UP_RUNS = 2;
+export const WARM_UP_RUNS = 3;
 export const MEASURED_RUNS = 5;

@@ -23,7 +23,7 @@ import type { FeeModel } from './fees.js';
 import { NotionalFees } from './fees.js';
 import type { LatencySet } from './latency.js';
 import { zeroLatency } from './latency.js';
-import { PendingQueue, type Pending } from './pending.js';
+import { PendingKind, PendingQueue, type Pending } from './pending.js';
 import { PowerProbQueue, type QueueModel } from './queue.js';
 import type { FillRecord, MarkSample, OrderCounts } from './records.js';
 
@@ -255,7 +255,7 @@ export class BacktestSession {
         this.nowNs = qT;
         const p = pending.pop();
         if (!p) continue;
-        if (p.toExchange) this.toExchange(p);
+        if (p.kind !== PendingKind.report) this.toExchange(p);
         else this.toStrategy(p);
         pending.release(p);
       } else {
@@ -413,7 +413,7 @@ export class BacktestSession {
     } else {
       this.orders.cancelled++;
     }
-    this.pending.push({ t: t + this.latency.order.sample(t), toExchange: true, action: a });
+    this.pending.pushAction(t + this.latency.order.sample(t), a);
   }
 
   /** The scenario an order was placed or last amended in, for its fill records. */
@@ -429,8 +429,7 @@ export class BacktestSession {
     const reports = this.exchange.takeReports();
     for (const r of reports) {
       const t = r.tNs + this.latency.response.sample(r.tNs);
-      if (r.kind === 'fill') this.pending.push({ t, toExchange: false, report: r, record: this.recordFill(r) });
-      else this.pending.push({ t, toExchange: false, report: r });
+      this.pending.pushReport(t, r, r.kind === 'fill' ? this.recordFill(r) : undefined);
     }
     // An order the exchange is done with never fills again: what was kept for its fills can go.
     // (Checked after the whole batch: several fills of one order share its SimOrder.)
@@ -513,25 +512,26 @@ export class BacktestSession {
   }
 
   private toExchange(p: Pending): void {
-    const a = p.action;
-    if (!a) return;
     const exchange = this.exchange;
-    const feed = this.feedOfPlan[a.market] ?? -1;
+    const kind = p.kind;
+    if (kind === PendingKind.cancel) {
+      exchange.cancel(p.id, p.t);
+      this.deliverReports();
+      return;
+    }
+    const feed = this.feedOfPlan[p.market] ?? -1;
     const book = exchange.books.books[feed];
     const tick = book?.tickSize ?? 1;
-    if (a.kind === 'place') {
-      // Prices move to the feed's grid (the same grid when plan and data agree): bids down, asks up.
-      const priceTicks = a.side === Side.Bid ? Math.floor(a.price / tick + 1e-7) : Math.ceil(a.price / tick - 1e-7);
+    // Prices move to the feed's grid (the same grid when plan and data agree): bids down, asks up.
+    const priceTicks = p.side === Side.Bid ? Math.floor(p.price / tick + 1e-7) : Math.ceil(p.price / tick - 1e-7);
+    if (kind === PendingKind.place) {
       const o: SimOrder = {
-        id: a.id, market: a.market, feed, side: a.side, priceTicks, price: priceTicks * tick, qty: a.qty,
-        hedge: a.hedge, taker: a.hedge && isTakerHedge(this.engine.plan, a.market), level: a.level, planHash: a.planHash, front: 0, tradedSinceDepth: 0,
+        id: p.id, market: p.market, feed, side: p.side, priceTicks, price: priceTicks * tick, qty: p.qty,
+        hedge: p.hedge, taker: p.hedge && isTakerHedge(this.engine.plan, p.market), level: p.level, planHash: p.planHash, front: 0, tradedSinceDepth: 0,
       };
       exchange.place(o, p.t);
-    } else if (a.kind === 'amend') {
-      const priceTicks = a.side === Side.Bid ? Math.floor(a.price / tick + 1e-7) : Math.ceil(a.price / tick - 1e-7);
-      exchange.amend(a.id, priceTicks, priceTicks * tick, a.qty, a.planHash, a.level, p.t);
     } else {
-      exchange.cancel(a.id, p.t);
+      exchange.amend(p.id, priceTicks, priceTicks * tick, p.qty, p.planHash, p.level, p.t);
     }
     this.deliverReports();
   }
