@@ -105,8 +105,30 @@ export class SimExchange {
 
   // ------------------------------------------------------------------ market data
 
-  /** Applies row `i` of the batch at exchange time, matching our resting orders against it. */
-  applyRow(i: number, tNs: number): void {
+  /**
+   * Applies the rows [from, end] of one venue message at exchange time exchTs + offsetNs (a
+   * replay loop's pass), then checks what the whole message moved through our orders (`settle`).
+   */
+  applyMessage(from: number, end: number, offsetNs: number): void {
+    this.offsetNs = offsetNs;
+    for (let i = from; i <= end; i++) this.row(i);
+    this.settle(this.batch.market[end] ?? 0, (this.batch.exchTs[end] ?? 0) + offsetNs);
+  }
+
+  /** Applies row `i` of the batch at exchange time exchTs[i] + offsetNs, matching our resting orders against it. */
+  applyRow(i: number, offsetNs = 0): void {
+    this.offsetNs = offsetNs;
+    this.row(i);
+  }
+
+  /**
+   * Added to the batch's exchange times by `row`. A field, not an argument: a time is a double, and
+   * a double passed to a call V8 does not inline is boxed — once per row, most of what the exchange
+   * side allocated.
+   */
+  private offsetNs = 0;
+
+  private row(i: number): void {
     const b = this.batch;
     const kind = b.kind[i] ?? 0;
     const feed = b.market[i] ?? 0;
@@ -132,7 +154,7 @@ export class SimExchange {
         this.consumed[feed]?.[1].clear();
         return;
       case EventKind.Trade:
-        this.trade(feed, side, price, qty, tNs);
+        this.trade(feed, side, price, qty, (b.exchTs[i] ?? 0) + this.offsetNs);
         return;
       case EventKind.OrderAdd: {
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
@@ -154,7 +176,7 @@ export class SimExchange {
             const isBehind = o.behind?.has(id) === true;
             if (kind === EventKind.OrderExecute && isBehind) {
               // FIFO: the venue would have executed us before an order that arrived after us.
-              this.fillMaker(o, Math.min(o.qty, qty), tNs);
+              this.fillMaker(o, Math.min(o.qty, qty), (b.exchTs[i] ?? 0) + this.offsetNs);
             } else if (!isBehind) {
               o.front = Math.max(0, o.front - qty);
             }
@@ -163,12 +185,12 @@ export class SimExchange {
         }
         if (kind === EventKind.OrderExecute) {
           // The resting order was on `side`; the aggressor on the other.
-          this.tradeThrough(feed, side, price, tNs);
+          this.tradeThrough(feed, side, price, (b.exchTs[i] ?? 0) + this.offsetNs);
         }
         return;
       }
       case EventKind.HiddenExecute:
-        this.tradeThrough(feed, side, price, tNs);
+        this.tradeThrough(feed, side, price, (b.exchTs[i] ?? 0) + this.offsetNs);
         return;
       default:
         return;

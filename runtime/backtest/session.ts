@@ -320,9 +320,7 @@ export class BacktestSession {
     }
     const from = this.exRow;
     const end = this.nextMessageEnd(from);
-    for (let i = from; i <= end; i++) exchange.applyRow(i, (ts[i] ?? 0) + off);
-    const feed = batch.market[end] ?? 0;
-    exchange.settle(feed, (ts[end] ?? 0) + off);
+    exchange.applyMessage(from, end, off);
     this.deliverReports();
     this.exRow = end + 1;
     if (this.exRow >= this.nextProgress) {

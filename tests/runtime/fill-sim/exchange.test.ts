@@ -29,7 +29,7 @@ function order(over: Partial<SimOrder>): SimOrder {
 /** Applies rows [from, to) and returns the reports they caused. */
 function run(x: SimExchange, b: EventBatch, from: number, to: number): ExchangeReport[] {
   for (let i = from; i < to; i++) {
-    x.applyRow(i, b.exchTs[i] ?? 0);
+    x.applyRow(i);
     x.settle(0, b.exchTs[i] ?? 0);
   }
   return x.takeReports();
