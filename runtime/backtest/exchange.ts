@@ -112,7 +112,7 @@ export class SimExchange {
   applyMessage(from: number, end: number, offsetNs: number): void {
     this.offsetNs = offsetNs;
     for (let i = from; i <= end; i++) this.row(i);
-    this.settle(this.batch.market[end] ?? 0, (this.batch.exchTs[end] ?? 0) + offsetNs);
+    this.settleRow(this.batch.market[end] ?? 0, end);
   }
 
   /** Applies row `i` of the batch at exchange time exchTs[i] + offsetNs, matching our resting orders against it. */
@@ -199,23 +199,32 @@ export class SimExchange {
 
   /** After a whole message: a book that moved through our price means we would have traded. */
   settle(feed: number, tNs: number): void {
+    this.settleAt = tNs;
+    this.settleRow(feed, -1);
+  }
+
+  /** What `settle` checks, at the time of row `row` (exchTs + offsetNs), or at `settleAt` for row -1. */
+  private settleAt = 0;
+  private settleRow(feed: number, row: number): void {
     const ours = this.bySide[feed];
     const book = this.books.books[feed];
     if (!ours || !book) return;
     const bestAsk = book.bestAsk();
     const bestBid = book.bestBid();
+    // The time only matters for a fill, which is rare: no double is made (or boxed) otherwise.
+    const tNs = row < 0 ? this.settleAt : NaN;
     const bids = ours[Side.Bid];
     const asks = ours[Side.Ask];
     if (bids && !Number.isNaN(bestAsk)) {
       for (let k = bids.length - 1; k >= 0; k--) {
         const o = bids[k];
-        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, tNs);
+        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, row < 0 ? tNs : (this.batch.exchTs[row] ?? 0) + this.offsetNs);
       }
     }
     if (asks && !Number.isNaN(bestBid)) {
       for (let k = asks.length - 1; k >= 0; k--) {
         const o = asks[k];
-        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, tNs);
+        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, row < 0 ? tNs : (this.batch.exchTs[row] ?? 0) + this.offsetNs);
       }
     }
   }
