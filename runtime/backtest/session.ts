@@ -94,6 +94,7 @@ export class BacktestSession {
   private readonly marks: MarkSample[] = [];
   private readonly quoteBidScratch: number[];
   private readonly quoteAskScratch: number[];
+  private readonly midScratch: Float64Array;
   readonly orders: OrderCounts = { placed: 0, amended: 0, cancelled: 0, filledOrders: 0 };
   private fills: FillRecord[] = [];
   private fillTotal = 0;
@@ -147,6 +148,7 @@ export class BacktestSession {
     this.markColumns = new MarkColumns(plan.markets.length);
     this.quoteBidScratch = plan.markets.map(() => NaN);
     this.quoteAskScratch = plan.markets.map(() => NaN);
+    this.midScratch = new Float64Array(plan.markets.length);
     this.feedOfPlan = this.binding.planToFeed;
     const strategyBooks = this.strategyBooks;
     this.engine = new Engine(plan, {
@@ -488,6 +490,7 @@ export class BacktestSession {
     const books = this.exchange.books.books;
     const quoteBid = this.quoteBidScratch;
     const quoteAsk = this.quoteAskScratch;
+    const mids = this.midScratch;
     // Loops, not fill(): a builtin call costs more than the one or two entries there are.
     for (let m = 0; m < n; m++) {
       quoteBid[m] = NaN;
@@ -498,14 +501,13 @@ export class BacktestSession {
     for (let m = 0; m < n; m++) {
       const b = books[this.feedOfPlan[m] ?? -1];
       const mid = b ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
+      mids[m] = mid;
       const a = this.trueAccounts[m] as MarketAccount;
       pnl += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
     }
     const row = this.markColumns.add(t, pnl, this.engine.scenario);
     for (let m = 0; m < n; m++) {
-      const b = books[this.feedOfPlan[m] ?? -1];
-      const mid = b ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
-      this.markColumns.set(row, m, mid, (this.trueAccounts[m] as MarketAccount).position, quoteBid[m] ?? NaN, quoteAsk[m] ?? NaN);
+      this.markColumns.set(row, m, mids[m] ?? NaN, (this.trueAccounts[m] as MarketAccount).position, quoteBid[m] ?? NaN, quoteAsk[m] ?? NaN);
     }
   }
 
