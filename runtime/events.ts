@@ -104,7 +104,9 @@ export function allocateBatch(capacity: number, meta: { dayEpochMs: number; mark
 export interface DataIssue {
   kind: 'sequence_gap' | 'out_of_order' | 'crossed_book' | 'negative_size' | 'malformed_row' | 'unknown_order' | 'stale_update' | 'off_tick'
     /** A replayed book disagrees with the venue's own depth snapshot where both should be exact (LOBSTER orderbook rows). */
-    | 'book_mismatch';
+    | 'book_mismatch'
+    /** A whole file set aside: it records what another file given records too (line 0). */
+    | 'duplicate_source';
   source: string;
   line: number;
   message: string;

@@ -17,7 +17,8 @@ export function dataIssue(kind: DataIssue['kind'], source: string, line: number,
 
 /** `file:line: kind: message`, the way compilers print diagnostics. */
 export function formatIssue(issue: DataIssue): string {
-  return `${issue.source}:${issue.line}: ${issue.kind}: ${issue.message}`;
+  // Line 0: the issue is about the whole file.
+  return `${issue.source}${issue.line > 0 ? `:${issue.line}` : ''}: ${issue.kind}: ${issue.message}`;
 }
 
 /** A one-line description of a low-level read error (zlib, yauzl, fs) for a DataError message. */

@@ -47,7 +47,7 @@ export async function openData(input: string | readonly string[], options: OpenD
   const inputs = typeof input === 'string' ? [input] : [...input];
   if (inputs.length === 0) throw new DataError('no input: give a data file or folder');
   const detected = await detectAll(inputs);
-  const jobs = await planFeeds(detected);
+  const { jobs, setAside } = await planFeeds(detected);
   const files = [...new Set(jobs.flatMap((j) => (j.kind === 'binance' ? j.files.map((f) => f.path) : j.files)))];
   const useCache = options.cache ?? true;
   let cacheFile: string | undefined;
@@ -57,7 +57,7 @@ export async function openData(input: string | readonly string[], options: OpenD
     key = await cacheKey(files, `binance ${BINANCE_LOADER_VERSION} lobster ${LOBSTER_LOADER_VERSION} ticks ${JSON.stringify(options.tickSizes ?? {})}`);
     cacheFile = path.join(options.cacheDir ?? defaultCacheDir(), `${key}.qev`);
     const cached = readCache(cacheFile, key);
-    if ('feed' in cached) return { ...cached.feed, fromCache: true, cacheFile };
+    if ('feed' in cached) return { ...cached.feed, issues: [...setAside, ...cached.feed.issues], fromCache: true, cacheFile };
   }
   const feeds: Feed[] = [];
   for (const job of jobs) feeds.push(await loadJob(job, options));
@@ -71,7 +71,7 @@ export async function openData(input: string | readonly string[], options: OpenD
       cacheFile = undefined;
     }
   }
-  return { ...merged, fromCache: false, cacheFile };
+  return { ...merged, issues: [...setAside, ...merged.issues], fromCache: false, cacheFile };
 }
 
 async function detectAll(inputs: string[]): Promise<DetectedFile[]> {
@@ -94,8 +94,13 @@ async function detectAll(inputs: string[]): Promise<DetectedFile[]> {
   return out;
 }
 
-/** Groups files into feeds, in the order their first file was given. */
-async function planFeeds(detected: DetectedFile[]): Promise<FeedJob[]> {
+/**
+ * Groups files into feeds, in the order their first file was given. LOBSTER files of one ticker
+ * and day at several depths (the vendor's samples come as _1, _5 and _10 of the same day) record
+ * the same messages: replayed together they would be one market twice. The deepest is kept and the
+ * others are set aside as `duplicate_source` issues, which the commands show on stderr.
+ */
+async function planFeeds(detected: DetectedFile[]): Promise<{ jobs: FeedJob[]; setAside: DataIssue[] }> {
   const jobs: FeedJob[] = [];
   const binance = new Map<string, BinanceFileInfo[]>();
   const seen = new Set<string>();
@@ -121,7 +126,32 @@ async function planFeeds(detected: DetectedFile[]): Promise<FeedJob[]> {
       jobs.push({ kind: 'lobster', pair, files: both });
     }
   }
-  return jobs;
+  return keepDeepestLobster(jobs);
+}
+
+function keepDeepestLobster(jobs: FeedJob[]): { jobs: FeedJob[]; setAside: DataIssue[] } {
+  const deepest = new Map<string, Extract<FeedJob, { kind: 'lobster' }>>();
+  for (const j of jobs) {
+    if (j.kind !== 'lobster') continue;
+    const k = `${j.pair.ticker} ${j.pair.date}`;
+    const best = deepest.get(k);
+    // The first given wins a tie (the same depth twice: a copy of the same file).
+    if (!best || j.pair.levels > best.pair.levels) deepest.set(k, j);
+  }
+  const setAside: DataIssue[] = [];
+  const kept = jobs.filter((j) => {
+    if (j.kind !== 'lobster') return true;
+    const best = deepest.get(`${j.pair.ticker} ${j.pair.date}`);
+    if (best === j || !best) return true;
+    setAside.push({
+      kind: 'duplicate_source',
+      source: j.pair.message.name,
+      line: 0,
+      message: `set aside: ${j.pair.ticker} on ${j.pair.date} (${j.pair.levels} level${j.pair.levels === 1 ? '' : 's'}) is also in ${best.pair.message.name} (${best.pair.levels} levels), which is used`,
+    });
+    return false;
+  });
+  return { jobs: kept, setAside };
 }
 
 async function loadJob(job: FeedJob, options: OpenDataOptions): Promise<Feed> {

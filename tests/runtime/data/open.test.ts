@@ -64,6 +64,28 @@ describe('openData: recognising inputs', () => {
     expect(c.batch.length).toBe(3);
   });
 
+  it('keeps the deepest of LOBSTER files of one ticker and day, and says which it set aside', async () => {
+    const dir = path.join(tmp.dir, 'depths');
+    mkdirSync(dir);
+    const name = (kind: string, levels: number): string => path.join(dir, `W_2012-06-21_34200000_57600000_${kind}_${levels}.csv`);
+    // The same two messages at depth 1 and depth 2 (the second level empty: LOBSTER's dummy prices).
+    writeFileSync(name('message', 1), LOB_MSG.join('\n'));
+    writeFileSync(name('orderbook', 1), LOB_ROWS.join('\n'));
+    writeFileSync(name('message', 2), LOB_MSG.join('\n'));
+    writeFileSync(name('orderbook', 2), LOB_ROWS.map((r) => `${r},9999999999,0,-9999999999,0`).join('\n'));
+    const alone = await openData(name('message', 2), { cache: false });
+    for (const opened of [await openData(dir, { cache: false }), await openData([name('message', 2), name('message', 1)], { cacheDir: path.join(tmp.dir, 'cache-depths') })]) {
+      expect(opened.batch.markets.map((m) => m.symbol)).toEqual(['W/USD']);
+      expect(opened.batch.length).toBe(alone.batch.length);
+      const set = opened.issues.filter((i) => i.kind === 'duplicate_source');
+      expect(set).toEqual([{ kind: 'duplicate_source', source: name('message', 1), line: 0, message: `set aside: W on 2012-06-21 (1 level) is also in ${name('message', 2)} (2 levels), which is used` }]);
+    }
+    // From the cache too: the set-aside file is not part of the cached batch, but is still reported.
+    const again = await openData([name('message', 2), name('message', 1)], { cacheDir: path.join(tmp.dir, 'cache-depths') });
+    expect(again.fromCache).toBe(true);
+    expect(again.issues.filter((i) => i.kind === 'duplicate_source')).toHaveLength(1);
+  });
+
   it('says in one line what is wrong with unreadable inputs', async () => {
     const unknown = path.join(tmp.dir, 'notes.dat');
     writeFileSync(unknown, 'hello world\n');
