@@ -33,11 +33,6 @@ export interface Pending {
   record: FillRecord | undefined;
 }
 
-/** True for items travelling to the exchange (order actions). */
-export function toExchange(p: Pending): boolean {
-  return p.kind !== PendingKind.report;
-}
-
 /** A binary heap of pending messages by (time, arrival order). */
 export class PendingQueue {
   private readonly items: Pending[] = [];
