@@ -7,8 +7,8 @@
 // as a loop (runtime/backtest/session.ts, ReplayLoop: each pass later in event time, positions and
 // signals carried over, a venue reconnect at each seam), so the figure is the steady rate of a long
 // run rather than the first second of a short one, where compilation of the hot code dominates.
-// The median of five runs is reported, as for the engine. Each dataset runs in a process of its
-// own (bench/run.ts, `ctx.isolate`).
+// The median of five runs after three warm-up runs is reported, as for the engine (bench/runs.ts).
+// Each dataset runs in a process of its own (bench/run.ts, `ctx.isolate`).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compile } from '../compiler/program.js';
@@ -18,7 +18,7 @@ import { parseLatency } from '../runtime/backtest/latency.js';
 import { Random } from '../runtime/backtest/random.js';
 import { openData } from '../runtime/data/open.js';
 import type { BenchContext } from './run.js';
-import { MEASURED_RUNS, WARM_UP_RUNS } from './runs.js';
+import { MEASURED_RUNS, median, WARM_UP_RUNS } from './runs.js';
 
 const datasets: Array<{ name: string; files: string[] }> = [
   { name: 'binance-spot', files: ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'] },
@@ -38,7 +38,7 @@ export async function benchBacktest(ctx: BenchContext): Promise<void> {
   ctx.report('backtest peak memory (rss)', peakRss, 'MiB');
 }
 
-/** One dataset: throughput (median of five long runs) and the process's peak memory while doing it. */
+/** One dataset: throughput (median of the measured long runs) and the process's peak memory while doing it. */
 export async function backtestParts(ctx: BenchContext, part: string): Promise<void> {
   const ds = datasets.find((d) => d.name === part);
   if (!ds) throw new Error(`backtest: no dataset ${part}`);
@@ -59,7 +59,7 @@ export async function backtestParts(ctx: BenchContext, part: string): Promise<vo
   const passes = Math.max(1, Math.ceil(2_000_000 / batch.length));
   const gapNs = 1e9;
   const periodNs = (batch.exchTs[batch.length - 1] ?? 0) - (batch.exchTs[0] ?? 0) + gapNs;
-  // Warm-up runs first, not counted (bench/engine.ts, WARM_UP_RUNS).
+  // Warm-up runs first, not counted (bench/runs.ts).
   for (let run = 0; run < WARM_UP_RUNS + MEASURED_RUNS; run++) {
     const session = new BacktestSession(plan, batch, {
       latency: parseLatency('feed=1ms,order=lognormal(5ms,0.5),response=5ms', new Random(run + 1)),
@@ -74,7 +74,6 @@ export async function backtestParts(ctx: BenchContext, part: string): Promise<vo
     session.drainFills();
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
-  rates.sort((a, b) => a - b);
-  ctx.report(`backtest as-template ${ds.name} fills+latency`, rates[Math.floor(rates.length / 2)] ?? NaN, 'events/s');
+  ctx.report(`backtest as-template ${ds.name} fills+latency`, median(rates), 'events/s');
   ctx.report(`backtest peak memory (rss) ${ds.name}`, peakRss / 2 ** 20, 'MiB');
 }

@@ -13,7 +13,7 @@ import { EventFlag, type EventBatch } from '../runtime/events.js';
 import { createReplaySession } from '../runtime/replay-session.js';
 import type { Plan } from '../schemas/index.js';
 import type { BenchContext } from './run.js';
-import { MEASURED_RUNS, WARM_UP_RUNS } from './runs.js';
+import { MEASURED_RUNS, median, WARM_UP_RUNS } from './runs.js';
 
 const datasets: Array<{ name: string; files: string[] }> = [
   { name: 'binance-spot', files: ['binance/spot/btcusdt_20240808.gz', 'binance/spot/btcusdt_20240809.gz'] },
@@ -27,11 +27,6 @@ function planOf(root: string, file: string, edit: (s: string) => string = (s) =>
   const r = compile(source, { file });
   if (!r.plan) throw new Error(`${file} does not compile`);
   return r.plan;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 /** Span of a batch's clock, so repeated passes can be laid end to end on a clock that moves forward. */

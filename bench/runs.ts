@@ -8,3 +8,9 @@
  */
 export const WARM_UP_RUNS = 3;
 export const MEASURED_RUNS = 5;
+
+/** The middle value (the upper one of the two middles for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}

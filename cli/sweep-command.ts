@@ -74,7 +74,6 @@ export function registerSweep(program: Command): void {
     });
 }
 
-
 async function sweep(file: string, opts: SweepCliOptions): Promise<number> {
   const fail = (message: string): number => {
     process.stderr.write(`quoin sweep: ${message}\n`);

@@ -247,16 +247,6 @@ export class Engine {
    * Public trades and book rows of the same message are applied before the plan sees them.
    */
   replay(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from = 0, to = batch.length, timeOffsetNs = 0): void {
-    // Through a field: the rows' loop below is too big to inline, and a double passed to it would
-    // be boxed at every call — one per venue message in a backtest.
-    this.replayOffsetNs = timeOffsetNs;
-    this.replayRows(batch, feedToPlan, from, to);
-  }
-
-  private replayOffsetNs = 0;
-
-  private replayRows(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from: number, to: number): void {
-    const timeOffsetNs = this.replayOffsetNs;
     const { kind, market, side, flags, exchTs, priceTicks, qty, orderId } = batch;
     if (to > from) this.stats.events += to - from;
     for (let i = from; i < to; i++) {
@@ -847,9 +837,8 @@ export class Engine {
       r.step = raw.step;
       r.stepIsPrice = raw.stepIsPrice;
       copyDesired(this.desired[qi] as DesiredQuotes, snap.desired);
-      const limits = this.limitsThisPass;
       if (snap.limits.length !== 0) snap.limits.length = 0;
-      for (let k = 0; k < limits.length; k++) snap.limits.push(limits[k] as (typeof limits)[number]);
+      for (const l of this.limitsThisPass) snap.limits.push(l);
       snap.quoteIndex = qi;
       snap.scenario = this.scenarios.name;
       snap.riskState = this.gate.state;

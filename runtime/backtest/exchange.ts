@@ -112,7 +112,7 @@ export class SimExchange {
   applyMessage(from: number, end: number, offsetNs: number): void {
     this.offsetNs = offsetNs;
     for (let i = from; i <= end; i++) this.row(i);
-    this.settleRow(this.batch.market[end] ?? 0, end);
+    this.settle(this.batch.market[end] ?? 0, this.timeOf(end));
   }
 
   /** Applies row `i` of the batch at exchange time exchTs[i] + offsetNs, matching our resting orders against it. */
@@ -127,6 +127,11 @@ export class SimExchange {
    * side allocated.
    */
   private offsetNs = 0;
+
+  /** Exchange time of row `i` in the current pass. */
+  private timeOf(i: number): number {
+    return (this.batch.exchTs[i] ?? 0) + this.offsetNs;
+  }
 
   private row(i: number): void {
     const b = this.batch;
@@ -154,7 +159,7 @@ export class SimExchange {
         this.consumed[feed]?.[1].clear();
         return;
       case EventKind.Trade:
-        this.trade(feed, side, price, qty, (b.exchTs[i] ?? 0) + this.offsetNs);
+        this.trade(feed, side, price, qty, this.timeOf(i));
         return;
       case EventKind.OrderAdd: {
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
@@ -176,7 +181,7 @@ export class SimExchange {
             const isBehind = o.behind?.has(id) === true;
             if (kind === EventKind.OrderExecute && isBehind) {
               // FIFO: the venue would have executed us before an order that arrived after us.
-              this.fillMaker(o, Math.min(o.qty, qty), (b.exchTs[i] ?? 0) + this.offsetNs);
+              this.fillMaker(o, Math.min(o.qty, qty), this.timeOf(i));
             } else if (!isBehind) {
               o.front = Math.max(0, o.front - qty);
             }
@@ -185,12 +190,12 @@ export class SimExchange {
         }
         if (kind === EventKind.OrderExecute) {
           // The resting order was on `side`; the aggressor on the other.
-          this.tradeThrough(feed, side, price, (b.exchTs[i] ?? 0) + this.offsetNs);
+          this.tradeThrough(feed, side, price, this.timeOf(i));
         }
         return;
       }
       case EventKind.HiddenExecute:
-        this.tradeThrough(feed, side, price, (b.exchTs[i] ?? 0) + this.offsetNs);
+        this.tradeThrough(feed, side, price, this.timeOf(i));
         return;
       default:
         return;
@@ -199,32 +204,23 @@ export class SimExchange {
 
   /** After a whole message: a book that moved through our price means we would have traded. */
   settle(feed: number, tNs: number): void {
-    this.settleAt = tNs;
-    this.settleRow(feed, -1);
-  }
-
-  /** What `settle` checks, at the time of row `row` (exchTs + offsetNs), or at `settleAt` for row -1. */
-  private settleAt = 0;
-  private settleRow(feed: number, row: number): void {
     const ours = this.bySide[feed];
     const book = this.books.books[feed];
     if (!ours || !book) return;
     const bestAsk = book.bestAsk();
     const bestBid = book.bestBid();
-    // The time only matters for a fill, which is rare: no double is made (or boxed) otherwise.
-    const tNs = row < 0 ? this.settleAt : NaN;
     const bids = ours[Side.Bid];
     const asks = ours[Side.Ask];
     if (bids && !Number.isNaN(bestAsk)) {
       for (let k = bids.length - 1; k >= 0; k--) {
         const o = bids[k];
-        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, row < 0 ? tNs : (this.batch.exchTs[row] ?? 0) + this.offsetNs);
+        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, tNs);
       }
     }
     if (asks && !Number.isNaN(bestBid)) {
       for (let k = asks.length - 1; k >= 0; k--) {
         const o = asks[k];
-        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, row < 0 ? tNs : (this.batch.exchTs[row] ?? 0) + this.offsetNs);
+        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, tNs);
       }
     }
   }

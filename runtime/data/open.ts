@@ -7,7 +7,7 @@ import { BINANCE_LOADER_VERSION, loadBinance } from './binance.js';
 import type { BinanceFileInfo } from './binance-market.js';
 import { cacheKey, defaultCacheDir, readCache, writeCache } from './cache.js';
 import { detectFile, isFolder, listFolder, type DetectedFile } from './detect.js';
-import { DataError } from './errors.js';
+import { dataIssue, DataError } from './errors.js';
 import type { Feed } from './feed.js';
 import { LOBSTER_LOADER_VERSION, loadLobster } from './lobster.js';
 import { lobsterCsvPair, lobsterZipPairs, type LobsterPair } from './lobster-files.js';
@@ -142,13 +142,9 @@ function keepDeepestLobster(jobs: FeedJob[]): { jobs: FeedJob[]; setAside: DataI
   const kept = jobs.filter((j) => {
     if (j.kind !== 'lobster') return true;
     const best = deepest.get(`${j.pair.ticker} ${j.pair.date}`);
-    if (best === j || !best) return true;
-    setAside.push({
-      kind: 'duplicate_source',
-      source: j.pair.message.name,
-      line: 0,
-      message: `set aside: ${j.pair.ticker} on ${j.pair.date} (${j.pair.levels} level${j.pair.levels === 1 ? '' : 's'}) is also in ${best.pair.message.name} (${best.pair.levels} levels), which is used`,
-    });
+    if (!best || best === j) return true;
+    const levels = `${j.pair.levels} level${j.pair.levels === 1 ? '' : 's'}`;
+    setAside.push(dataIssue('duplicate_source', j.pair.message.name, 0, `set aside: ${j.pair.ticker} on ${j.pair.date} (${levels}) is also in ${best.pair.message.name} (${best.pair.levels} levels), which is used`));
     return false;
   });
   return { jobs: kept, setAside };
