@@ -77,7 +77,9 @@ export function registerVenue(program: Command): void {
       if (venue.credentialsFrom === 'environment') out('credentials: from QUOIN_VENUE_KEY / QUOIN_VENUE_SECRET');
       else out(`demo credentials (set QUOIN_VENUE_KEY / QUOIN_VENUE_SECRET to choose them):\n  apiKey ${venue.apiKey}\n  secret ${venue.secret}`);
       const shown = loopbackBinanceOptions(venue.url, venue.credentialsFrom === 'environment' ? '$QUOIN_VENUE_KEY' : venue.apiKey, venue.credentialsFrom === 'environment' ? '$QUOIN_VENUE_SECRET' : venue.secret);
-      out(`ccxt: new ccxt.binance(${JSON.stringify({ ...shown, urls: { api: { public: shown.urls.api.public, private: shown.urls.api.private, '…': 'every other API points here too (loopbackBinanceOptions in venue/ccxt-options.ts)' } } })})`);
+      // The agent is an object with sockets inside: shown as what to write, not as its JSON.
+      const printable = { ...shown, httpAgent: 'new http.Agent() (node:http)', urls: { api: { public: shown.urls.api.public, private: shown.urls.api.private, '…': 'every other API points here too (loopbackBinanceOptions in venue/ccxt-options.ts)' } } };
+      out(`ccxt: new ccxt.binance(${JSON.stringify(printable)})`);
       out(`faults: POST ${venue.url}/_quoin/faults with JSON (docs/venue-server.md); active: ${venue.faults.list().length === 0 ? 'none' : JSON.stringify(venue.faults.list())}`);
       const stop = (signal: string): void => {
         out(`quoin venue: ${signal}: closing`);

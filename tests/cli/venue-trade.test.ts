@@ -41,6 +41,10 @@ describe('quoin venue + quoin trade', () => {
       });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).not.toContain('clitestsecret');
+      // The ccxt line printed at start is what to write, not an Agent's insides.
+      expect(out).toContain('ccxt: new ccxt.binance({"apiKey":"$QUOIN_VENUE_KEY","secret":"$QUOIN_VENUE_SECRET"');
+      expect(out).toContain('"httpAgent":"new http.Agent() (node:http)"');
+      expect(out).not.toContain('_events');
       const snap = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { state: string; openOrders: number; counts: { placed: number } };
       expect(snap.state).toBe('stopped');
       expect(snap.openOrders).toBe(0);
