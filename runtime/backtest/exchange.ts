@@ -15,6 +15,7 @@ import { BookReplayer } from '../book/replay.js';
 import { EventKind, Side, type EventBatch, type SideValue } from '../events.js';
 import { clearBooks } from './clear-books.js';
 import type { FeeModel } from './fees.js';
+import { IdSet } from './id-set.js';
 import type { QueueModel, QueueState } from './queue.js';
 
 export interface SimOrder extends QueueState {
@@ -32,7 +33,9 @@ export interface SimOrder extends QueueState {
   level: number;
   planHash: string;
   /** L3 data: order ids added at our price after we joined (they are behind us). */
-  behind?: Set<number>;
+  behind?: IdSet;
+  /** Set by the exchange: when the order last joined the book (a reconnect cancels in this order). */
+  restSeq: number;
 }
 
 export type ExchangeReport =
@@ -49,8 +52,9 @@ export interface ExchangeStats {
 
 export class SimExchange {
   readonly books: BookReplayer;
-  /** Our resting orders by id, in the order they (last) joined the book: a reconnect cancels them so. */
+  /** Our resting orders by id; `restSeq` says in which order they (last) joined the book. */
   private readonly resting = new Map<number, SimOrder>();
+  private restCount = 0;
   /** Per feed and side: our resting orders (a handful), scanned when the data touches their side. */
   private readonly bySide: SimOrder[][][];
   /** Per feed and side: liquidity our taker orders consumed per price, until the data updates that level. */
@@ -70,8 +74,9 @@ export class SimExchange {
     this.consumed = batch.markets.map(() => [new Map(), new Map()]);
   }
 
-  get restingOrders(): IterableIterator<SimOrder> {
-    return this.resting.values();
+  /** Our resting orders in the order they (last) joined the book. */
+  get restingOrders(): SimOrder[] {
+    return [...this.resting.values()].sort((a, b) => a.restSeq - b.restSeq);
   }
 
   /** Writes our best resting (non-hedge) bid and ask per plan market into the arrays (NaN where none). */
@@ -148,8 +153,11 @@ export class SimExchange {
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         this.consumed[feed]?.[side].delete(price);
         const list = ours?.[side];
-        if (list && list.length > 0) {
-          for (const o of list) if (o.priceTicks === price) this.queue.depthChanged(o, prev, qty);
+        if (list !== undefined) {
+          for (let k = 0; k < list.length; k++) {
+            const o = list[k] as SimOrder;
+            if (o.priceTicks === price) this.queue.depthChanged(o, prev, qty);
+          }
         }
         return;
       }
@@ -164,7 +172,12 @@ export class SimExchange {
       case EventKind.OrderAdd: {
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         const list = ours?.[side];
-        if (list) for (const o of list) if (o.priceTicks === price) o.behind?.add(b.orderId[i] ?? -1);
+        if (list !== undefined) {
+          for (let k = 0; k < list.length; k++) {
+            const o = list[k] as SimOrder;
+            if (o.priceTicks === price) o.behind?.add(b.orderId[i] ?? -1);
+          }
+        }
         return;
       }
       case EventKind.OrderReduce:
@@ -262,7 +275,7 @@ export class SimExchange {
    * Without it an order left at the old pass's prices would be filled by the jump to the new one.
    */
   reconnect(tNs: number): void {
-    for (const o of [...this.resting.values()]) {
+    for (const o of this.restingOrders) {
       this.unrest(o);
       this.reports.push({ kind: 'gone', tNs, orderId: o.id, reason: 'disconnected' });
     }
@@ -292,7 +305,7 @@ export class SimExchange {
     }
     o.front = book.qtyAt(o.side, o.priceTicks);
     o.tradedSinceDepth = 0;
-    if (this.books.orderRowsSeen[o.feed] === true) o.behind = new Set();
+    if (this.books.orderRowsSeen[o.feed] === true) o.behind = new IdSet();
     this.rest(o);
   }
 
@@ -332,10 +345,11 @@ export class SimExchange {
       o.tradedSinceDepth = 0;
       o.behind?.clear();
     }
-    // It rests again: last in the id index and in its side's list (what matching scans), as a new
+    // It rests again: last in joining order and in its side's list (what matching scans), as a new
     // order would be; the list is only moved when it is not last already (one order a side, mostly).
-    this.resting.delete(o.id);
-    this.resting.set(o.id, o);
+    // A sequence number rather than a Map delete and set: re-inserting left the Map's table to be
+    // rehashed every few amends, most of what the exchange allocated.
+    o.restSeq = ++this.restCount;
     const list = this.bySide[o.feed]?.[o.side];
     if (list && list[list.length - 1] !== o) {
       const i = list.indexOf(o);
@@ -388,6 +402,7 @@ export class SimExchange {
   }
 
   private rest(o: SimOrder): void {
+    o.restSeq = ++this.restCount;
     this.resting.set(o.id, o);
     this.bySide[o.feed]?.[o.side]?.push(o);
   }

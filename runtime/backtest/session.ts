@@ -527,7 +527,7 @@ export class BacktestSession {
     if (kind === PendingKind.place) {
       const o: SimOrder = {
         id: p.id, market: p.market, feed, side: p.side, priceTicks, price: priceTicks * tick, qty: p.qty,
-        hedge: p.hedge, taker: p.hedge && isTakerHedge(this.engine.plan, p.market), level: p.level, planHash: p.planHash, front: 0, tradedSinceDepth: 0,
+        hedge: p.hedge, taker: p.hedge && isTakerHedge(this.engine.plan, p.market), level: p.level, planHash: p.planHash, front: 0, tradedSinceDepth: 0, restSeq: 0,
       };
       exchange.place(o, p.t);
     } else {

@@ -23,7 +23,7 @@ function batchOf(rows: Row[]): EventBatch {
 }
 
 function order(over: Partial<SimOrder>): SimOrder {
-  return { id: 1, market: 0, feed: 0, side: Side.Bid, priceTicks: 100, price: 100, qty: 1, hedge: false, taker: false, level: 0, planHash: 'h', front: 0, tradedSinceDepth: 0, ...over };
+  return { id: 1, market: 0, feed: 0, side: Side.Bid, priceTicks: 100, price: 100, qty: 1, hedge: false, taker: false, level: 0, planHash: 'h', front: 0, tradedSinceDepth: 0, restSeq: 0, ...over };
 }
 
 /** Applies rows [from, to) and returns the reports they caused. */
