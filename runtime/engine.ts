@@ -61,6 +61,11 @@ export interface EngineOptions {
    * can get between them. See docs/runtime.md, "When the plan is evaluated".
    */
   heartbeatNs?: number;
+  /**
+   * Keep the latest quote update's explanation per market (default true). A backtest whose quotes
+   * nobody asks about turns it off: the snapshot copies the plan's values at every quote update.
+   */
+  explain?: boolean;
   /** Record the explanation of every quote update (default: only the latest per market). */
   keepExplanations?: boolean;
   /** Called for each recorded explanation; lets a caller keep the N-th without holding them all. */
@@ -137,6 +142,7 @@ export class Engine {
   private readonly limitsThisPass: Array<{ rule: string; reason: string; side: SideValue }> = [];
   /** Explanations are built at each quote update (kept or handed out), not only on request. */
   private readonly explainEagerly: boolean;
+  private readonly explainLatest: boolean;
   readonly stats: EngineStats = {
     events: 0, evaluations: 0, quoteUpdates: 0, actions: { place: 0, amend: 0, cancel: 0 }, rejected: 0, throttled: 0,
     scenarioChanges: [], riskTransitions: [], paramMoves: [], swaps: [],
@@ -173,6 +179,7 @@ export class Engine {
     this.heartbeatNs = hb;
     this.l3Handlers = options.markets.map((b) => b.l3);
     this.explainEagerly = options.keepExplanations === true || options.onExplanation !== undefined;
+    this.explainLatest = options.explain !== false || this.explainEagerly;
   }
 
   get plan(): Plan {
@@ -824,6 +831,7 @@ export class Engine {
    */
   private record(qi: number, m: number, raw: QuoteValues, t: number): void {
     const index = this.explanationCount++;
+    if (!this.explainLatest) return;
     const snap = this.snapshots[m];
     if (snap) {
       snap.values.set(this.lp.values);

@@ -55,20 +55,26 @@ export async function fingerprint(o: FingerprintOptions): Promise<Record<string,
       const plan = compile(readFileSync(path.join(o.rulesetsDir, name), 'utf8'), { file: name }).plan;
       if (!plan || plan.markets.length !== 1) continue;
       const h = createHash('sha256');
+      // Mark samples are measurements, not decisions: hashed apart, so a change to how they are
+      // taken shows as such.
+      const marks = createHash('sha256');
       const replay = createReplaySession(plan, batch, { sink: (a) => h.update(JSON.stringify(a)) });
       replay.run();
       h.update(JSON.stringify(replay.engine.stats));
       const bt = runBacktest(plan, batch, { latency: parseLatency(LATENCY, new Random(3)), fees: parseFees(FEES) });
-      h.update(JSON.stringify({ ...bt, engine: bt.engine.stats, wallMs: 0, plan: plan.hash }));
+      h.update(JSON.stringify({ ...bt, marks: undefined, engine: bt.engine.stats, wallMs: 0, plan: plan.hash }));
+      marks.update(JSON.stringify(bt.marks));
       if ((o.loopOn ?? ['GOOG', 'usdm']).some((s) => file.includes(s))) {
         const session = new BacktestSession(plan, batch, { latency: parseLatency(LATENCY, new Random(5)), fees: parseFees(FEES), loop: { gapNs: 1e9 } });
         const first = batch.exchTs[0] ?? 0;
         const last = batch.exchTs[batch.length - 1] ?? 0;
         session.advanceTo(last + 1.5 * (last - first + 1e9));
         const r = session.result();
-        h.update(JSON.stringify({ ...r, engine: r.engine.stats, wallMs: 0, plan: plan.hash }));
+        h.update(JSON.stringify({ ...r, marks: undefined, engine: r.engine.stats, wallMs: 0, plan: plan.hash }));
+        marks.update(JSON.stringify(r.marks));
       }
       out[`${path.basename(file)} ${name}`] = h.digest('hex').slice(0, 16);
+      out[`${path.basename(file)} ${name} marks`] = marks.digest('hex').slice(0, 16);
     }
   }
   return out;
@@ -99,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
   const against = arg('--compare');
   if (against) {
     const diff = differences(JSON.parse(readFileSync(against, 'utf8')) as Record<string, string>, prints);
-    process.stdout.write(diff.length === 0 ? `fingerprint: the same decisions (${Object.keys(prints).length} runs)\n` : `fingerprint: different decisions in ${diff.length} run(s):\n${diff.map((d) => `  ${d}\n`).join('')}`);
+    const runs = Object.keys(prints).filter((k) => !k.endsWith(' marks')).length;
+    process.stdout.write(diff.length === 0 ? `fingerprint: the same decisions and marks (${runs} runs)\n` : `fingerprint: different decisions or marks in ${diff.length} hash(es):\n${diff.map((d) => `  ${d}\n`).join('')}`);
     return diff.length === 0 ? 0 : 1;
   }
   if (!out) process.stdout.write(`${JSON.stringify(prints, null, 1)}\n`);

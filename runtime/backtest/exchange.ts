@@ -55,6 +55,8 @@ export class SimExchange {
   /** Our resting orders by id; `restSeq` says in which order they (last) joined the book. */
   private readonly resting = new Map<number, SimOrder>();
   private restCount = 0;
+  /** `behind` sets of orders that left the book, for the next ones (two typed arrays each). */
+  private readonly spareIdSets: IdSet[] = [];
   /** Per feed and side: our resting orders (a handful), scanned when the data touches their side. */
   private readonly bySide: SimOrder[][][];
   /** Per feed and side: liquidity our taker orders consumed per price, until the data updates that level. */
@@ -305,7 +307,11 @@ export class SimExchange {
     }
     o.front = book.qtyAt(o.side, o.priceTicks);
     o.tradedSinceDepth = 0;
-    if (this.books.orderRowsSeen[o.feed] === true) o.behind = new IdSet();
+    if (this.books.orderRowsSeen[o.feed] === true) {
+      const ids = this.spareIdSets.pop() ?? new IdSet();
+      ids.clear();
+      o.behind = ids;
+    }
     this.rest(o);
   }
 
@@ -409,6 +415,10 @@ export class SimExchange {
 
   private unrest(o: SimOrder): void {
     this.resting.delete(o.id);
+    if (o.behind !== undefined) {
+      this.spareIdSets.push(o.behind);
+      o.behind = undefined;
+    }
     const list = this.bySide[o.feed]?.[o.side];
     if (!list) return;
     const i = list.indexOf(o);

@@ -109,6 +109,8 @@ export class PaperInstance {
       markets: m.kind === 'replay' ? m.markets : undefined,
       // Marks are for reports: an instance that runs for days keeps only its live state.
       sampleEveryNs: Infinity,
+      // Its snapshots say why each market is quoted as it is.
+      explanations: true,
       loop: { gapNs: options.loopGapNs ?? 1e9 },
     });
     this.pacer = new WallPacer(this.session.now, speed, options.maxLagMs ?? 5000);

@@ -81,6 +81,15 @@ describe('BacktestSession', () => {
     expect(s.fillCount).toBe(whole.fills.length);
     expect(JSON.stringify(drained)).toBe(JSON.stringify(whole.fills));
   });
+  it('keeps quote explanations only when asked, with the same decisions either way', () => {
+    const plain = new BacktestSession(plan, batch, options()).runToEnd();
+    const explained = new BacktestSession(plan, batch, { ...options(), explanations: true }).runToEnd();
+    expect(plain.engine.stats.quoteUpdates).toBeGreaterThan(0);
+    expect(plain.engine.explanation(0)).toBeUndefined();
+    const why = explained.engine.explanation(0);
+    expect(why?.tNs).toBeGreaterThan(0);
+    expect(fingerprint(explained)).toBe(fingerprint(plain));
+  });
 });
 
 describe('BacktestSession with a replay loop', () => {
