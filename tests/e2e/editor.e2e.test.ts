@@ -46,11 +46,22 @@ describe('the editor in a browser', () => {
     // Type a broken line right after the params block opens.
     const lines = template.split('\n');
     const target = lines.findIndex((l) => /^\s*params\s*\{/.test(l)) + 2; // 1-based line after `params {`
-    await page.locator('.monaco .view-lines').click();
-    await page.keyboard.press('Control+Home');
-    for (let i = 1; i < target; i++) await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Home');
-    await page.keyboard.type('oops = = 3\n');
+    const typeBrokenLine = async (): Promise<void> => {
+      await page.locator('.monaco .view-lines').click();
+      await page.keyboard.press('Control+Home');
+      for (let i = 1; i < target; i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Home');
+      await page.keyboard.type('oops = = 3\n');
+    };
+    const typed = (): Promise<boolean> =>
+      page.evaluate(() => (window as unknown as { quoinDebug: { monaco: { editor: { getModels(): Array<{ getValue(): string }> } } } }).quoinDebug.monaco.editor.getModels().some((m) => m.getValue().includes('oops = = 3')));
+    await typeBrokenLine();
+    // On a loaded CI machine a click can land before the editor takes focus and the keys go
+    // nowhere (seen once in a full run): type again only if the text never reached the editor.
+    await page.waitForFunction(() => document.querySelector('[data-testid="problems"] li.error'), undefined, { timeout: 10_000 }).catch(async () => {
+      if (!(await typed())) await typeBrokenLine();
+    });
+    expect(await typed()).toBe(true);
     await page.waitForFunction(() => document.querySelector('[data-testid="problems"] li.error'));
     const errors = (await markers(page)).filter((m) => m.severity === 8);
     expect(errors.length).toBeGreaterThan(0);
@@ -110,7 +121,8 @@ describe('the editor in a browser', () => {
     await author.locator('dialog [data-testid="diff"] .editor.modified').waitFor();
     // Monaco renders spaces as no-break spaces.
     await expect.poll(async () => ((await author.locator('dialog [data-testid="diff"] .editor.modified').textContent()) ?? '').replace(/\u00a0/g, ' '), { timeout: 15_000 }).toContain('half_spread  = 8 bps');
-    expect(((await author.locator('dialog [data-testid="diff"] .editor.original').textContent()) ?? '').replace(/\u00a0/g, ' ')).toContain('half_spread  = 7 bps');
+    // The diff editor renders its two sides separately: wait for each.
+    await expect.poll(async () => ((await author.locator('dialog [data-testid="diff"] .editor.original').textContent()) ?? '').replace(/\u00a0/g, ' '), { timeout: 15_000 }).toContain('half_spread  = 7 bps');
     await screenshot(author, '3b-author-history-diff');
     await author.locator('dialog button', { hasText: 'Close' }).click();
     await author.context().close();
@@ -136,7 +148,8 @@ describe('the editor in a browser', () => {
     await op.locator('[data-testid="quote-bid"]').first().waitFor({ timeout: 20_000 });
     const first = { time: await op.getByTestId('event-time').textContent(), events: await op.getByTestId('events').textContent() };
     await expect.poll(async () => op.getByTestId('event-time').textContent(), { timeout: 20_000 }).not.toBe(first.time);
-    expect(await op.getByTestId('events').textContent()).not.toBe(first.events);
+    // Event time moves with the clock even between messages; the event count follows the next one.
+    await expect.poll(async () => op.getByTestId('events').textContent(), { timeout: 20_000 }).not.toBe(first.events);
     await expect.poll(async () => (await op.getByTestId('live-head').textContent()) ?? '').toContain('e2e-wide');
     // Explain a quote and jump to its DSL line.
     await op.locator('[data-testid="quote-bid"]').first().click();
