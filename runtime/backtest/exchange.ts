@@ -122,12 +122,6 @@ export class SimExchange {
     this.settle(this.batch.market[end] ?? 0, this.timeOf(end));
   }
 
-  /** Applies row `i` of the batch at exchange time exchTs[i] + offsetNs, matching our resting orders against it. */
-  applyRow(i: number, offsetNs = 0): void {
-    this.offsetNs = offsetNs;
-    this.row(i);
-  }
-
   /**
    * Added to the batch's exchange times by `row`. A field, not an argument: a time is a double, and
    * a double passed to a call V8 does not inline is boxed — once per row, most of what the exchange
@@ -218,7 +212,7 @@ export class SimExchange {
   }
 
   /** After a whole message: a book that moved through our price means we would have traded. */
-  settle(feed: number, tNs: number): void {
+  private settle(feed: number, tNs: number): void {
     const ours = this.bySide[feed];
     const book = this.books.books[feed];
     if (!ours || !book) return;

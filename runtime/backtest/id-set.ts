@@ -36,15 +36,7 @@ export class IdSet {
   }
 
   has(id: number): boolean {
-    if (this.size === 0) return false;
-    const keys = this.keys;
-    const stamps = this.stamps;
-    const gen = this.gen;
-    const mask = this.mask;
-    for (let i = this.home(id); ; i = (i + 1) & mask) {
-      if (stamps[i] !== gen) return false;
-      if (keys[i] === id) return true;
-    }
+    return this.slotOf(id) >= 0;
   }
 
   add(id: number): void {
@@ -64,17 +56,12 @@ export class IdSet {
   }
 
   delete(id: number): boolean {
-    if (this.size === 0) return false;
+    const i = this.slotOf(id);
+    if (i < 0) return false;
     const keys = this.keys;
     const stamps = this.stamps;
     const gen = this.gen;
     const mask = this.mask;
-    let i = this.home(id);
-    for (;;) {
-      if (stamps[i] !== gen) return false;
-      if (keys[i] === id) break;
-      i = (i + 1) & mask;
-    }
     // Backward shift: later members of the probe run move into the hole when their home allows.
     let hole = i;
     for (let j = (i + 1) & mask; stamps[j] === gen; j = (j + 1) & mask) {
@@ -99,6 +86,19 @@ export class IdSet {
     if (this.gen === 0xffffffff) {
       this.stamps.fill(0);
       this.gen = 1;
+    }
+  }
+
+  /** The slot holding `id`, or -1. */
+  private slotOf(id: number): number {
+    if (this.size === 0) return -1;
+    const keys = this.keys;
+    const stamps = this.stamps;
+    const gen = this.gen;
+    const mask = this.mask;
+    for (let i = this.home(id); ; i = (i + 1) & mask) {
+      if (stamps[i] !== gen) return -1;
+      if (keys[i] === id) return i;
     }
   }
 

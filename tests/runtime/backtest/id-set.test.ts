@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdSet } from '../../../runtime/backtest/id-set.js';
-
-/** Deterministic 32-bit generator (mulberry32), so a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from '../../../runtime/backtest/random.js';
 
 describe('IdSet', () => {
   it('answers as a Set does over random adds, deletes, lookups and clears', () => {
@@ -23,7 +12,8 @@ describe('IdSet', () => {
       [2, 5000, Infinity],
       [3, 2 ** 40, Infinity], // ids beyond 32 bits (the hash mixes the high part)
     ] as const) {
-      const next = rng(seed);
+      const rng = new Random(seed);
+      const next = (): number => rng.next();
       const ids = new IdSet();
       const ref = new Set<number>();
       for (let step = 0; step < 50_000; step++) {

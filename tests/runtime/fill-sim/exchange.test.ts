@@ -26,12 +26,9 @@ function order(over: Partial<SimOrder>): SimOrder {
   return { id: 1, market: 0, feed: 0, side: Side.Bid, priceTicks: 100, price: 100, qty: 1, hedge: false, taker: false, level: 0, planHash: 'h', front: 0, tradedSinceDepth: 0, restSeq: 0, ...over };
 }
 
-/** Applies rows [from, to) and returns the reports they caused. */
-function run(x: SimExchange, b: EventBatch, from: number, to: number): ExchangeReport[] {
-  for (let i = from; i < to; i++) {
-    x.applyRow(i);
-    x.settle(0, b.exchTs[i] ?? 0);
-  }
+/** Applies rows [from, to), each as a message of its own, and returns the reports they caused. */
+function run(x: SimExchange, from: number, to: number): ExchangeReport[] {
+  for (let i = from; i < to; i++) x.applyMessage(i, i, 0);
   return x.takeReports();
 }
 
@@ -49,21 +46,21 @@ describe('simulated exchange', () => {
   it('puts a new order at the back of the queue; trades at the price fill it only after the queue ahead', () => {
     const b = batchOf([...book, [EventKind.Trade, Side.Ask, 100, 4], [EventKind.Trade, Side.Ask, 100, 1.5], [EventKind.Trade, Side.Ask, 100, 1]]);
     const x = new SimExchange(b, new RiskAverseQueue(), fees);
-    run(x, b, 0, 4);
+    run(x, 0, 4);
     x.place(order({ qty: 1 }), 4e6);
     expect(x.takeReports()).toEqual([]);
     // 5 ahead: a 4-lot sell leaves 1 ahead; a 1.5-lot sell fills us 0.5; the next 1-lot fills the other 0.5.
-    expect(fills(run(x, b, 4, 5))).toEqual([]);
-    expect(fills(run(x, b, 5, 6))).toEqual([[0.5, 100, 'maker']]);
-    expect(fills(run(x, b, 6, 7))).toEqual([[0.5, 100, 'maker']]);
+    expect(fills(run(x, 4, 5))).toEqual([]);
+    expect(fills(run(x, 5, 6))).toEqual([[0.5, 100, 'maker']]);
+    expect(fills(run(x, 6, 7))).toEqual([[0.5, 100, 'maker']]);
   });
 
   it('fills completely when the market trades through the price', () => {
     const b = batchOf([...book, [EventKind.Trade, Side.Ask, 99, 0.1]]);
     const x = new SimExchange(b, new RiskAverseQueue(), fees);
-    run(x, b, 0, 4);
+    run(x, 0, 4);
     x.place(order({ qty: 2 }), 4e6);
-    const r = run(x, b, 4, 5);
+    const r = run(x, 4, 5);
     expect(fills(r)).toEqual([[2, 100, 'maker']]);
     const f = r[0];
     expect(f?.kind === 'fill' ? f.fee : NaN).toBeCloseTo(-0.02, 12); // a maker rebate of 1 bp on 200
@@ -72,7 +69,7 @@ describe('simulated exchange', () => {
   it('rejects a post-only order that would take liquidity', () => {
     const b = batchOf(book);
     const x = new SimExchange(b, new RiskAverseQueue(), fees);
-    run(x, b, 0, 4);
+    run(x, 0, 4);
     x.place(order({ priceTicks: 101, price: 101 }), 4e6);
     expect(x.takeReports()).toEqual([{ kind: 'gone', tNs: 4e6, orderId: 1, reason: 'rejected' }]);
   });
@@ -80,7 +77,7 @@ describe('simulated exchange', () => {
   it('walks the book for a taker order, and the liquidity it took stays taken until the data updates the level', () => {
     const b = batchOf([...book, [EventKind.BookLevel, Side.Ask, 101, 2]]);
     const x = new SimExchange(b, new RiskAverseQueue(), fees);
-    run(x, b, 0, 4);
+    run(x, 0, 4);
     x.place(order({ id: 1, taker: true, hedge: true, priceTicks: 102, price: 102, qty: 3 }), 4e6);
     expect(fills(x.takeReports())).toEqual([[2, 101, 'taker'], [1, 102, 'taker']]);
     // A second taker order sees 101 exhausted and 3 left at 102; the rest of it is cancelled.
@@ -89,7 +86,7 @@ describe('simulated exchange', () => {
     expect(fills(r)).toEqual([[3, 102, 'taker']]);
     expect(r.at(-1)).toEqual({ kind: 'gone', tNs: 4e6, orderId: 2, reason: 'expired' });
     // The data refreshes 101: it is available again.
-    run(x, b, 4, 5);
+    run(x, 4, 5);
     x.place(order({ id: 3, taker: true, hedge: true, priceTicks: 101, price: 101, qty: 1 }), 5e6);
     expect(fills(x.takeReports())).toEqual([[1, 101, 'taker']]);
   });
@@ -97,7 +94,7 @@ describe('simulated exchange', () => {
   it('cancels our own resting order a taker order would hit (self-trade prevention)', () => {
     const b = batchOf(book);
     const x = new SimExchange(b, new RiskAverseQueue(), fees);
-    run(x, b, 0, 4);
+    run(x, 0, 4);
     x.place(order({ id: 7, side: Side.Ask, priceTicks: 101, price: 101 }), 4e6);
     x.place(order({ id: 8, side: Side.Bid, taker: true, hedge: true, priceTicks: 101, price: 101, qty: 1 }), 4e6);
     const r = x.takeReports();
@@ -110,10 +107,10 @@ describe('simulated exchange', () => {
     const front = (q: QueueModel): number => {
       const b = batchOf(rows);
       const x = new SimExchange(b, q, fees);
-      run(x, b, 0, 4);
+      run(x, 0, 4);
       const o = order({});
       x.place(o, 4e6); // 5 ahead
-      run(x, b, 4, 6); // 4 join behind, then 4 cancel
+      run(x, 4, 6); // 4 join behind, then 4 cancel
       return o.front;
     };
     expect(front(new RiskAverseQueue())).toBe(5);
@@ -134,14 +131,14 @@ describe('simulated exchange', () => {
     ];
     const b = batchOf(rows);
     const x = new SimExchange(b, new RiskAverseQueue(), fees);
-    run(x, b, 0, 2);
+    run(x, 0, 2);
     const o = order({ qty: 1.5 });
     x.place(o, 2e6);
     expect(o.front).toBe(2);
-    run(x, b, 2, 4);
+    run(x, 2, 4);
     expect(o.front).toBe(2);
-    run(x, b, 4, 5);
+    run(x, 4, 5);
     expect(o.front).toBe(1);
-    expect(fills(run(x, b, 5, 7))).toEqual([[1.5, 100, 'maker']]);
+    expect(fills(run(x, 5, 7))).toEqual([[1.5, 100, 'maker']]);
   });
 });
