@@ -119,7 +119,7 @@ export class SimExchange {
   applyMessage(from: number, end: number, offsetNs: number): void {
     this.offsetNs = offsetNs;
     for (let i = from; i <= end; i++) this.row(i);
-    this.settle(this.batch.market[end] ?? 0, this.timeOf(end));
+    this.settle(this.batch.market[end] ?? 0, end);
   }
 
   /**
@@ -211,8 +211,11 @@ export class SimExchange {
     }
   }
 
-  /** After a whole message: a book that moved through our price means we would have traded. */
-  private settle(feed: number, tNs: number): void {
+  /**
+   * After a whole message (its last row `end`): a book that moved through our price means we would
+   * have traded. The time is taken only for a fill: as an argument it was boxed at every message.
+   */
+  private settle(feed: number, end: number): void {
     const ours = this.bySide[feed];
     const book = this.books.books[feed];
     if (!ours || !book) return;
@@ -223,13 +226,13 @@ export class SimExchange {
     if (bids && !Number.isNaN(bestAsk)) {
       for (let k = bids.length - 1; k >= 0; k--) {
         const o = bids[k];
-        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, tNs);
+        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, this.timeOf(end));
       }
     }
     if (asks && !Number.isNaN(bestBid)) {
       for (let k = asks.length - 1; k >= 0; k--) {
         const o = asks[k];
-        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, tNs);
+        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, this.timeOf(end));
       }
     }
   }

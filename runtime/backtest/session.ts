@@ -353,7 +353,8 @@ export class BacktestSession {
       this.buildBooksBeforeWindow({ exchange: false, strategy: true, clear: true });
     }
     const offset = stDeliver - (this.batch.exchTs[this.stEnd] ?? 0);
-    this.engine.replay(this.batch, this.binding.feedToPlan, this.stRow, this.stEnd + 1, offset);
+    this.engine.replayOffsetNs = offset;
+    this.engine.replayRows(this.batch, this.binding.feedToPlan, this.stRow, this.stEnd + 1);
     this.stRow = this.stEnd + 1;
     this.scheduleStrategyMessage();
   }
