@@ -666,8 +666,11 @@ export class Engine {
     intent.qty = qty;
     intent.replaces = id;
     const verdict = this.gate.check(intent, this.riskContext, this.scenarioReduceOnly);
-    this.flushCancelAll(t);
-    if (!this.orders.get(id)) return; // a cancel-all triggered by the check removed it
+    // Only a cancel-all the check triggered can have removed the order (one Map lookup fewer per amend).
+    if (this.pendingCancelAll !== undefined) {
+      this.flushCancelAll(t);
+      if (!this.orders.get(id)) return;
+    }
     if (!verdict.ok) {
       if (verdict.throttled) {
         this.stats.throttled++;
