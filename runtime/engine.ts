@@ -22,6 +22,20 @@ import { RiskGate, type OrderIntent, type RiskContext, type RiskGateState, type 
 import { ScenarioSwitch, type ScenarioChange, type ScenarioState } from './scenarios.js';
 import type { SignalSnapshot, StatefulInstance } from './signals/index.js';
 
+// Imported constants as module consts, which V8 folds into the code (docs/performance.md, "Imported constants").
+const BOOK_CLEAR = EventKind.BookClear;
+const BOOK_LEVEL = EventKind.BookLevel;
+const TRADE = EventKind.Trade;
+const CALENDAR = EventKind.Calendar;
+const ORDER_ADD = EventKind.OrderAdd;
+const ORDER_REDUCE = EventKind.OrderReduce;
+const ORDER_DELETE = EventKind.OrderDelete;
+const ORDER_EXECUTE = EventKind.OrderExecute;
+const HIDDEN_EXECUTE = EventKind.HiddenExecute;
+const END_OF_MESSAGE = EventFlag.EndOfMessage;
+const BID = Side.Bid;
+const ASK = Side.Ask;
+
 export type OrderAction =
   | { kind: 'place'; id: number; market: number; side: SideValue; priceTicks: number; price: number; qty: number; level: number; hedge: boolean; planHash: string; tNs: number }
   | { kind: 'amend'; id: number; market: number; side: SideValue; priceTicks: number; price: number; qty: number; level: number; planHash: string; tNs: number }
@@ -112,7 +126,7 @@ export class Engine {
   private readonly diffPolicy: DiffPolicy = { toleranceTicks: 0, maxAgeNs: Infinity, nowNs: 0, descending: false };
   private readonly quoteSink = new QuoteSink(this);
   private readonly buildContext: BuildContext = { bestBid: NaN, bestAsk: NaN, allowBid: true, allowAsk: true };
-  private readonly intent: OrderIntent = { market: 0, side: Side.Bid, price: NaN, qty: 0, replaces: NO_ORDER };
+  private readonly intent: OrderIntent = { market: 0, side: BID, price: NaN, qty: 0, replaces: NO_ORDER };
   private readonly sink: ActionSink;
   private nowNs = 0;
   private dayIndex = NaN;
@@ -279,7 +293,7 @@ export class Engine {
       // Book rows are judged at the message end (did the touch, or the levels the plan reads,
       // move?); trades count where the plan reads trades (onTrade), calendar events always.
       const k0 = kind[i] ?? 0;
-      if (k0 === EventKind.Calendar) {
+      if (k0 === CALENDAR) {
         this.dirty = true;
         const name = batch.names[orderId[i] ?? -1];
         if (name !== undefined) this.calendar.addByName(name, (priceTicks[i] ?? 0) + timeOffsetNs);
@@ -288,40 +302,40 @@ export class Engine {
         const view = this.views[m];
         if (view) {
           switch (k0) {
-            case EventKind.BookLevel:
+            case BOOK_LEVEL:
               view.book.set((side[i] ?? 0) as SideValue, priceTicks[i] ?? 0, qty[i] ?? 0);
               break;
-            case EventKind.BookClear:
+            case BOOK_CLEAR:
               view.book.clear();
               break;
-            case EventKind.Trade:
+            case TRADE:
               this.rowNs = t;
               this.tradeAtRow(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0);
               break;
-            case EventKind.OrderAdd:
-            case EventKind.OrderReduce:
-            case EventKind.OrderDelete:
-            case EventKind.OrderExecute: {
+            case ORDER_ADD:
+            case ORDER_REDUCE:
+            case ORDER_DELETE:
+            case ORDER_EXECUTE: {
               const l3 = this.l3Handlers[m];
               const s = (side[i] ?? 0) as SideValue;
               const p = priceTicks[i] ?? 0;
               const q = qty[i] ?? 0;
               const id = orderId[i] ?? 0;
               if (l3) {
-                if (k0 === EventKind.OrderAdd) l3.add(id, s, p, q);
-                else if (k0 === EventKind.OrderReduce) l3.reduce(id, s, p, q);
-                else if (k0 === EventKind.OrderDelete) l3.remove(id, s, p, q);
+                if (k0 === ORDER_ADD) l3.add(id, s, p, q);
+                else if (k0 === ORDER_REDUCE) l3.reduce(id, s, p, q);
+                else if (k0 === ORDER_DELETE) l3.remove(id, s, p, q);
                 else l3.execute(id, s, p, q);
               } else {
-                view.book.add(s, p, k0 === EventKind.OrderAdd ? q : -q);
+                view.book.add(s, p, k0 === ORDER_ADD ? q : -q);
               }
-              if (k0 === EventKind.OrderExecute) {
+              if (k0 === ORDER_EXECUTE) {
                 this.rowNs = t;
                 this.tradeAtRow(m, p * view.book.tickSize, q);
               }
               break;
             }
-            case EventKind.HiddenExecute:
+            case HIDDEN_EXECUTE:
               this.rowNs = t;
               this.tradeAtRow(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0);
               break;
@@ -330,7 +344,7 @@ export class Engine {
           }
         }
       }
-      if (((flags[i] ?? 0) & EventFlag.EndOfMessage) !== 0 && (this.dirty || t >= this.dueNs || this.booksMoved())) {
+      if (((flags[i] ?? 0) & END_OF_MESSAGE) !== 0 && (this.dirty || t >= this.dueNs || this.booksMoved())) {
         this.rowNs = t;
         this.evaluateAtRow();
       }
@@ -378,7 +392,7 @@ export class Engine {
     const o = this.orders.get(orderId);
     if (!o) return;
     const q = Math.min(qty, o.qty);
-    this.accounts[o.market]?.fill(o.side === Side.Bid ? q : -q, price, fee);
+    this.accounts[o.market]?.fill(o.side === BID ? q : -q, price, fee);
     o.qty -= q;
     o.filled += q;
     const lot = this.lp.plan.markets[o.market]?.lotSize ?? 0;
@@ -523,7 +537,7 @@ export class Engine {
   private oldestQuoteNs(m: number): number {
     let oldest = Infinity;
     for (let k = 0; k < 2; k++) {
-      const list = this.orders.quoteOrders(m, k === 0 ? Side.Bid : Side.Ask);
+      const list = this.orders.quoteOrders(m, k === 0 ? BID : ASK);
       for (let j = 0; j < list.length; j++) {
         const o = list[j] as WorkingOrder;
         if (o.sinceNs < oldest) oldest = o.sinceNs;
@@ -584,7 +598,7 @@ export class Engine {
     sink.tickSize = market.tickSize;
     sink.tNs = t;
     for (let k = 0; k < 2; k++) {
-      const side: SideValue = k === 0 ? Side.Bid : Side.Ask;
+      const side: SideValue = k === 0 ? BID : ASK;
       const working = this.orders.quoteOrders(m, side);
       const wanted = k === 0 ? desired.bids : desired.asks;
       const n = working.length > wanted.count ? working.length : wanted.count;
@@ -738,21 +752,21 @@ export class Engine {
       const delta = wanted - (this.accounts[hm]?.position ?? 0);
       const qty = floorLots(Math.abs(delta), market.lotSize);
       if (!Number.isFinite(qty) || qty < market.minQty || qty <= 0) continue;
-      const side: SideValue = delta > 0 ? Side.Bid : Side.Ask;
+      const side: SideValue = delta > 0 ? BID : ASK;
       const slipNode = h.maxSlippage;
       const slip = slipNode === undefined ? 0 : v[slipNode] ?? 0;
       const slipIsPrice = slipNode !== undefined && lp.nodeKinds[slipNode] === 'price';
       let price: number;
       if (h.via === 'taker') {
-        const touch = side === Side.Bid ? view.ask : view.bid;
+        const touch = side === BID ? view.ask : view.bid;
         const off = slipIsPrice ? slip : slip * touch;
-        price = side === Side.Bid ? touch + off : touch - off;
+        price = side === BID ? touch + off : touch - off;
       } else {
-        price = side === Side.Bid ? view.bid : view.ask;
+        price = side === BID ? view.bid : view.ask;
       }
       if (!Number.isFinite(price) || price <= 0) continue;
       // Buys round down and sells up: a taker hedge never pays more than its slippage bound.
-      const ticks = side === Side.Bid ? floorTicks(price, market.tickSize) : ceilTicks(price, market.tickSize);
+      const ticks = side === BID ? floorTicks(price, market.tickSize) : ceilTicks(price, market.tickSize);
       this.place(hm, side, ticks, ticks * market.tickSize, qty, 0, true, t);
     }
   }
@@ -1169,7 +1183,7 @@ function copySide(a: DesiredSide, b: DesiredSide): void {
  */
 class QuoteSink implements DiffSink {
   market = 0;
-  side: SideValue = Side.Bid;
+  side: SideValue = BID;
   tickSize = 1;
   tNs = 0;
   constructor(private readonly engine: Engine) {}

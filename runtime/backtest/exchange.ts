@@ -18,6 +18,18 @@ import type { FeeModel } from './fees.js';
 import { IdSet } from './id-set.js';
 import type { QueueModel, QueueState } from './queue.js';
 
+// Imported constants as module consts, which V8 folds into the code (docs/performance.md, "Imported constants").
+const BOOK_CLEAR = EventKind.BookClear;
+const BOOK_LEVEL = EventKind.BookLevel;
+const TRADE = EventKind.Trade;
+const ORDER_ADD = EventKind.OrderAdd;
+const ORDER_REDUCE = EventKind.OrderReduce;
+const ORDER_DELETE = EventKind.OrderDelete;
+const ORDER_EXECUTE = EventKind.OrderExecute;
+const HIDDEN_EXECUTE = EventKind.HiddenExecute;
+const BID = Side.Bid;
+const ASK = Side.Ask;
+
 export interface SimOrder extends QueueState {
   id: number;
   /** Plan market index, and the feed market that drives it. */
@@ -90,9 +102,9 @@ export class SimExchange {
         for (let k = 0; k < list.length; k++) {
           const o = list[k] as SimOrder;
           if (o.hedge) continue;
-          const out = s === Side.Bid ? bids : asks;
+          const out = s === BID ? bids : asks;
           const cur = out[o.market] ?? NaN;
-          if (Number.isNaN(cur) || (s === Side.Bid ? o.price > cur : o.price < cur)) out[o.market] = o.price;
+          if (Number.isNaN(cur) || (s === BID ? o.price > cur : o.price < cur)) out[o.market] = o.price;
         }
       }
     }
@@ -143,7 +155,7 @@ export class SimExchange {
     const qty = b.qty[i] ?? 0;
     const ours = this.bySide[feed];
     switch (kind) {
-      case EventKind.BookLevel: {
+      case BOOK_LEVEL: {
         const book = this.books.books[feed];
         const prev = book ? book.qtyAt(side, price) : 0;
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
@@ -157,15 +169,15 @@ export class SimExchange {
         }
         return;
       }
-      case EventKind.BookClear:
+      case BOOK_CLEAR:
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         this.consumed[feed]?.[0].clear();
         this.consumed[feed]?.[1].clear();
         return;
-      case EventKind.Trade:
+      case TRADE:
         this.trade(feed, side, price, qty, this.timeOf(i));
         return;
-      case EventKind.OrderAdd: {
+      case ORDER_ADD: {
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         const list = ours?.[side];
         if (list !== undefined) {
@@ -176,9 +188,9 @@ export class SimExchange {
         }
         return;
       }
-      case EventKind.OrderReduce:
-      case EventKind.OrderDelete:
-      case EventKind.OrderExecute: {
+      case ORDER_REDUCE:
+      case ORDER_DELETE:
+      case ORDER_EXECUTE: {
         const id = b.orderId[i] ?? -1;
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         const list = ours?.[side];
@@ -188,22 +200,22 @@ export class SimExchange {
             const o = list[k];
             if (!o || o.priceTicks !== price) continue;
             const isBehind = o.behind?.has(id) === true;
-            if (kind === EventKind.OrderExecute && isBehind) {
+            if (kind === ORDER_EXECUTE && isBehind) {
               // FIFO: the venue would have executed us before an order that arrived after us.
               this.fillMaker(o, Math.min(o.qty, qty), this.timeOf(i));
             } else if (!isBehind) {
               o.front = Math.max(0, o.front - qty);
             }
-            if (kind !== EventKind.OrderReduce) o.behind?.delete(id);
+            if (kind !== ORDER_REDUCE) o.behind?.delete(id);
           }
         }
-        if (kind === EventKind.OrderExecute) {
+        if (kind === ORDER_EXECUTE) {
           // The resting order was on `side`; the aggressor on the other.
           this.tradeThrough(feed, side, price, this.timeOf(i));
         }
         return;
       }
-      case EventKind.HiddenExecute:
+      case HIDDEN_EXECUTE:
         this.tradeThrough(feed, side, price, this.timeOf(i));
         return;
       default:
@@ -221,8 +233,8 @@ export class SimExchange {
     if (!ours || !book) return;
     const bestAsk = book.bestAsk();
     const bestBid = book.bestBid();
-    const bids = ours[Side.Bid];
-    const asks = ours[Side.Ask];
+    const bids = ours[BID];
+    const asks = ours[ASK];
     if (bids && !Number.isNaN(bestAsk)) {
       for (let k = bids.length - 1; k >= 0; k--) {
         const o = bids[k];
@@ -239,13 +251,13 @@ export class SimExchange {
 
   /** A public trade at `price`; `aggressor` Bid = buyer-initiated (it hits asks). */
   private trade(feed: number, aggressor: SideValue, price: number, qty: number, tNs: number): void {
-    const restingSide: SideValue = aggressor === Side.Bid ? Side.Ask : Side.Bid;
+    const restingSide: SideValue = aggressor === BID ? ASK : BID;
     const list = this.bySide[feed]?.[restingSide];
     if (!list || list.length === 0) return;
     for (let k = list.length - 1; k >= 0; k--) {
       const o = list[k];
       if (!o) continue;
-      const through = restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks;
+      const through = restingSide === ASK ? price > o.priceTicks : price < o.priceTicks;
       if (through) {
         this.fillMaker(o, o.qty, tNs);
       } else if (price === o.priceTicks) {
@@ -264,7 +276,7 @@ export class SimExchange {
     if (!list || list.length === 0) return;
     for (let k = list.length - 1; k >= 0; k--) {
       const o = list[k];
-      if (o && (restingSide === Side.Ask ? price > o.priceTicks : price < o.priceTicks)) this.fillMaker(o, o.qty, tNs);
+      if (o && (restingSide === ASK ? price > o.priceTicks : price < o.priceTicks)) this.fillMaker(o, o.qty, tNs);
     }
   }
 
@@ -291,8 +303,8 @@ export class SimExchange {
   place(o: SimOrder, tNs: number): void {
     const book = this.books.books[o.feed];
     if (!book) return;
-    const opposite = o.side === Side.Bid ? book.bestAsk() : book.bestBid();
-    const crosses = !Number.isNaN(opposite) && (o.side === Side.Bid ? o.priceTicks >= opposite : o.priceTicks <= opposite);
+    const opposite = o.side === BID ? book.bestAsk() : book.bestBid();
+    const crosses = !Number.isNaN(opposite) && (o.side === BID ? o.priceTicks >= opposite : o.priceTicks <= opposite);
     if (o.taker) {
       this.take(o, tNs);
       return;
@@ -330,8 +342,8 @@ export class SimExchange {
     const book = this.books.books[o.feed];
     if (!book) return;
     const keepsPriority = priceTicks === o.priceTicks && qty <= o.qty;
-    const opposite = o.side === Side.Bid ? book.bestAsk() : book.bestBid();
-    const crosses = !Number.isNaN(opposite) && (o.side === Side.Bid ? priceTicks >= opposite : priceTicks <= opposite);
+    const opposite = o.side === BID ? book.bestAsk() : book.bestBid();
+    const crosses = !Number.isNaN(opposite) && (o.side === BID ? priceTicks >= opposite : priceTicks <= opposite);
     if (crosses) {
       this.unrest(o);
       this.stats.rejectedPostOnly++;
@@ -365,10 +377,10 @@ export class SimExchange {
   private take(o: SimOrder, tNs: number): void {
     const book = this.books.books[o.feed];
     if (!book) return;
-    const oppSide: SideValue = o.side === Side.Bid ? Side.Ask : Side.Bid;
+    const oppSide: SideValue = o.side === BID ? ASK : BID;
     // Self-trade prevention: our own resting orders the taker would reach are cancelled first.
     for (const r of [...(this.bySide[o.feed]?.[oppSide] ?? [])]) {
-      if (o.side === Side.Bid ? r.priceTicks <= o.priceTicks : r.priceTicks >= o.priceTicks) {
+      if (o.side === BID ? r.priceTicks <= o.priceTicks : r.priceTicks >= o.priceTicks) {
         this.unrest(r);
         this.stats.selfTradeCancels++;
         this.reports.push({ kind: 'gone', tNs, orderId: r.id, reason: 'self_trade' });
@@ -379,7 +391,7 @@ export class SimExchange {
     while (o.qty > 1e-12) {
       const p = book.levelPrice(oppSide, level);
       if (Number.isNaN(p)) break;
-      if (o.side === Side.Bid ? p > o.priceTicks : p < o.priceTicks) break;
+      if (o.side === BID ? p > o.priceTicks : p < o.priceTicks) break;
       const available = book.qtyAt(oppSide, p) - (used?.get(p) ?? 0);
       if (available > 1e-12) {
         const q = Math.min(available, o.qty);

@@ -27,6 +27,15 @@ import { PendingKind, PendingQueue, type Pending } from './pending.js';
 import { PowerProbQueue, type QueueModel } from './queue.js';
 import type { FillRecord, MarkSample, OrderCounts } from './records.js';
 
+// Imported constants as module consts, which V8 folds into the code (docs/performance.md, "Imported constants").
+const BOOK_CLEAR = EventKind.BookClear;
+const BOOK_LEVEL = EventKind.BookLevel;
+const ORDER_ADD = EventKind.OrderAdd;
+const ORDER_EXECUTE = EventKind.OrderExecute;
+const END_OF_MESSAGE = EventFlag.EndOfMessage;
+const BID = Side.Bid;
+const ASK = Side.Ask;
+
 export interface BacktestOptions {
   latency?: LatencySet;
   fees?: FeeModel;
@@ -381,7 +390,7 @@ export class BacktestSession {
     const flags = this.batch.flags;
     const endRow = this.endRow;
     let i = from;
-    while (i < endRow && ((flags[i] ?? 0) & EventFlag.EndOfMessage) === 0) i++;
+    while (i < endRow && ((flags[i] ?? 0) & END_OF_MESSAGE) === 0) i++;
     return Math.min(i, endRow - 1);
   }
 
@@ -392,7 +401,7 @@ export class BacktestSession {
     if (o.clear && o.strategy) clearBooks(this.strategyBooks);
     for (let i = 0; i < this.firstRow; i++) {
       const k = batch.kind[i] ?? 0;
-      if (k === EventKind.BookClear || k === EventKind.BookLevel || (k >= EventKind.OrderAdd && k <= EventKind.OrderExecute)) {
+      if (k === BOOK_CLEAR || k === BOOK_LEVEL || (k >= ORDER_ADD && k <= ORDER_EXECUTE)) {
         if (o.exchange) this.exchange.books.apply(batch, i);
         if (o.strategy) this.strategyBooks.apply(batch, i);
       }
@@ -452,7 +461,7 @@ export class BacktestSession {
   private recordFill(r: Extract<ExchangeReport, { kind: 'fill' }>): FillRecord {
     const o = r.order;
     const acct = this.trueAccounts[o.market];
-    const signed = o.side === Side.Bid ? r.qty : -r.qty;
+    const signed = o.side === BID ? r.qty : -r.qty;
     acct?.fill(signed, r.price, r.fee);
     if (!this.filledIds.has(o.id)) {
       this.filledIds.add(o.id);
@@ -479,7 +488,7 @@ export class BacktestSession {
       planHash: o.planHash,
       mid: ((bt + at) / 2) * tick,
       positionAfter: acct?.position ?? 0,
-      book: { bid: bt * tick, ask: at * tick, bidQty: Number.isNaN(bt) ? 0 : book?.qtyAt(Side.Bid, bt) ?? 0, askQty: Number.isNaN(at) ? 0 : book?.qtyAt(Side.Ask, at) ?? 0 },
+      book: { bid: bt * tick, ask: at * tick, bidQty: Number.isNaN(bt) ? 0 : book?.qtyAt(BID, bt) ?? 0, askQty: Number.isNaN(at) ? 0 : book?.qtyAt(ASK, at) ?? 0 },
     };
     this.fills.push(rec);
     this.fillTotal++;
@@ -530,7 +539,7 @@ export class BacktestSession {
     const book = exchange.books.books[feed];
     const tick = book?.tickSize ?? 1;
     // Prices move to the feed's grid (the same grid when plan and data agree): bids down, asks up.
-    const priceTicks = p.side === Side.Bid ? Math.floor(p.price / tick + 1e-7) : Math.ceil(p.price / tick - 1e-7);
+    const priceTicks = p.side === BID ? Math.floor(p.price / tick + 1e-7) : Math.ceil(p.price / tick - 1e-7);
     if (kind === PendingKind.place) {
       const o: SimOrder = {
         id: p.id, market: p.market, feed, side: p.side, priceTicks, price: priceTicks * tick, qty: p.qty,
