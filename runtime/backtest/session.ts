@@ -35,6 +35,10 @@ const ORDER_EXECUTE = EventKind.OrderExecute;
 const END_OF_MESSAGE = EventFlag.EndOfMessage;
 const BID = Side.Bid;
 const ASK = Side.Ask;
+const PENDING_REPORT = PendingKind.report;
+const PENDING_CANCEL = PendingKind.cancel;
+const PENDING_PLACE = PendingKind.place;
+const NORMAL_SCENARIO = NORMAL;
 
 export interface BacktestOptions {
   latency?: LatencySet;
@@ -272,7 +276,7 @@ export class BacktestSession {
         this.nowNs = qT;
         const p = pending.pop();
         if (!p) continue;
-        if (p.kind !== PendingKind.report) this.toExchange(p);
+        if (p.kind !== PENDING_REPORT) this.toExchange(p);
         else this.toStrategy(p);
         pending.release(p);
       } else {
@@ -436,7 +440,7 @@ export class BacktestSession {
   private noteScenario(id: number): void {
     const scenario = this.engine.scenario;
     // A missing entry reads as the default scenario: plans that never leave it keep nothing.
-    if (scenario === NORMAL && this.scenarioAtOrder.size === 0) return;
+    if (scenario === NORMAL_SCENARIO && this.scenarioAtOrder.size === 0) return;
     this.scenarioAtOrder.set(id, scenario);
   }
 
@@ -530,7 +534,7 @@ export class BacktestSession {
   private toExchange(p: Pending): void {
     const exchange = this.exchange;
     const kind = p.kind;
-    if (kind === PendingKind.cancel) {
+    if (kind === PENDING_CANCEL) {
       exchange.cancel(p.id, p.t);
       this.deliverReports();
       return;
@@ -540,7 +544,7 @@ export class BacktestSession {
     const tick = book?.tickSize ?? 1;
     // Prices move to the feed's grid (the same grid when plan and data agree): bids down, asks up.
     const priceTicks = p.side === BID ? Math.floor(p.price / tick + 1e-7) : Math.ceil(p.price / tick - 1e-7);
-    if (kind === PendingKind.place) {
+    if (kind === PENDING_PLACE) {
       const o: SimOrder = {
         id: p.id, market: p.market, feed, side: p.side, priceTicks, price: priceTicks * tick, qty: p.qty,
         hedge: p.hedge, taker: p.hedge && isTakerHedge(this.engine.plan, p.market), level: p.level, planHash: p.planHash, front: 0, tradedSinceDepth: 0, restSeq: 0,
