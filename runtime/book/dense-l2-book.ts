@@ -15,6 +15,8 @@ const BID = Side.Bid;
  * must not leave ghost levels. Far below any real lot (crypto lots are >= 1e-8, shares are 1).
  */
 export const QTY_EPSILON = 1e-9;
+// An exported const is a cell even in its own module; `add` reads this one, which V8 folds.
+const EPSILON = QTY_EPSILON;
 
 export class DenseL2Book implements L2Book {
   readonly tickSize: number;
@@ -148,7 +150,7 @@ export class DenseL2Book implements L2Book {
     const isBid = side === BID;
     if (isBid ? !(priceTicks < this.bid) : !(priceTicks > this.ask)) this.touchVersion++;
     const ladder = isBid ? this.bids : this.asks;
-    const q = ladder.add(priceTicks, delta, QTY_EPSILON);
+    const q = ladder.add(priceTicks, delta, EPSILON);
     this.retouch(isBid, priceTicks, q, ladder.lastOld);
     return q;
   }
