@@ -70,7 +70,10 @@ export async function backtestParts(ctx: BenchContext, part: string): Promise<vo
     // Up to the last row of the last pass: every row of every pass is replayed on both sides.
     session.advanceTo((batch.exchTs[batch.length - 1] ?? 0) + (passes - 1) * periodNs);
     const seconds = (performance.now() - started) / 1000;
-    if (run >= WARM_UP_RUNS) rates.push((batch.length * passes) / seconds);
+    const rate = (batch.length * passes) / seconds;
+    if (run >= WARM_UP_RUNS) rates.push(rate);
+    // Every run's rate, so that the warm-up can be seen settling (or not).
+    ctx.progress(`backtest: ${ds.name} run ${run + 1}/${WARM_UP_RUNS + MEASURED_RUNS}${run < WARM_UP_RUNS ? ' (warm-up)' : ''}: ${(rate / 1e6).toFixed(2)}M events/s`);
     session.drainFills();
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
