@@ -4,7 +4,7 @@
  * Runs of each throughput figure: the first ones are warm-up (JMH's warm-up iterations, five by
  * default there too), during which V8 is still profiling, tiering up and re-optimising the hot path;
  * the figure is the median of the rest. Three were too few for the backtest: its runs of 2M events
- * were still getting faster at the fourth and fifth (GOOG: 1.7, 2.2, 2.5, 2.5, 3.0, then 2.8–3.1M
+ * were still getting faster at the fourth and fifth (GOOG: 1.7, 2.2, 2.5, 2.5, 3.0, then 2.6–3.1M
  * events/s; docs/performance.md, "Figures"), so the median mixed tiering into the steady rate.
  */
 export const WARM_UP_RUNS = 5;

@@ -15,7 +15,7 @@ import { bindMarkets, type MarketBindingResult } from '../bind-markets.js';
 import { BookReplayer } from '../book/replay.js';
 import { MarkColumns } from './mark-columns.js';
 import { Engine, type OrderAction } from '../engine.js';
-import { EventFlag, EventKind, Side, type EventBatch } from '../events.js';
+import { EventFlag, Side, type EventBatch } from '../events.js';
 import { NORMAL } from '../scenarios.js';
 import { clearBooks } from './clear-books.js';
 import { SimExchange, type ExchangeReport, type SimOrder } from './exchange.js';
@@ -28,10 +28,6 @@ import { PowerProbQueue, type QueueModel } from './queue.js';
 import type { FillRecord, MarkSample, OrderCounts } from './records.js';
 
 // Imported constants as module consts, which V8 folds into the code (docs/performance.md, "Imported constants").
-const BOOK_CLEAR = EventKind.BookClear;
-const BOOK_LEVEL = EventKind.BookLevel;
-const ORDER_ADD = EventKind.OrderAdd;
-const ORDER_EXECUTE = EventKind.OrderExecute;
 const END_OF_MESSAGE = EventFlag.EndOfMessage;
 const BID = Side.Bid;
 const ASK = Side.Ask;
@@ -403,12 +399,10 @@ export class BacktestSession {
     const batch = this.batch;
     if (o.clear && o.exchange) clearBooks(this.exchange.books);
     if (o.clear && o.strategy) clearBooks(this.strategyBooks);
+    // The replayer knows which rows change a book and ignores the rest.
     for (let i = 0; i < this.firstRow; i++) {
-      const k = batch.kind[i] ?? 0;
-      if (k === BOOK_CLEAR || k === BOOK_LEVEL || (k >= ORDER_ADD && k <= ORDER_EXECUTE)) {
-        if (o.exchange) this.exchange.books.apply(batch, i);
-        if (o.strategy) this.strategyBooks.apply(batch, i);
-      }
+      if (o.exchange) this.exchange.books.apply(batch, i);
+      if (o.strategy) this.strategyBooks.apply(batch, i);
     }
   }
 
