@@ -7,7 +7,7 @@
 // as a loop (runtime/backtest/session.ts, ReplayLoop: each pass later in event time, positions and
 // signals carried over, a venue reconnect at each seam), so the figure is the steady rate of a long
 // run rather than the first second of a short one, where compilation of the hot code dominates.
-// The median of five runs after three warm-up runs is reported, as for the engine (bench/runs.ts).
+// The median of five runs after five warm-up runs is reported, as for the engine (bench/runs.ts).
 // Each dataset runs in a process of its own (bench/run.ts, `ctx.isolate`).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
