@@ -301,7 +301,8 @@ export class Engine {
       } else if (m >= 0) {
         // Rows of feeds the plan does not read are skipped: nothing reads their books.
         const view = this.views[m];
-        if (view) {
+        // `!== undefined`, not truthiness: see docs/performance.md, "Truthiness of loaded values".
+        if (view !== undefined) {
           switch (k0) {
             case BOOK_LEVEL:
               view.book.set((side[i] ?? 0) as SideValue, priceTicks[i] ?? 0, qty[i] ?? 0);
@@ -322,7 +323,7 @@ export class Engine {
               const p = priceTicks[i] ?? 0;
               const q = qty[i] ?? 0;
               const id = orderId[i] ?? 0;
-              if (l3) {
+              if (l3 !== undefined) {
                 if (k0 === ORDER_ADD) l3.add(id, s, p, q);
                 else if (k0 === ORDER_REDUCE) l3.reduce(id, s, p, q);
                 else if (k0 === ORDER_DELETE) l3.remove(id, s, p, q);
@@ -376,7 +377,7 @@ export class Engine {
   /** A public trade: feeds the trade statistics of its market. */
   onTrade(market: number, price: number, qty: number, tNs: number): void {
     const view = this.views[market];
-    if (view) view.lastTrade = price;
+    if (view !== undefined) view.lastTrade = price;
     if (this.reads.trades[market] === true) this.dirty = true;
     for (const s of this.lp.stateful) {
       if (s.tradeMarket === market && s.instance.input === 'trades') s.instance.trade(price, qty, tNs);
@@ -391,7 +392,7 @@ export class Engine {
   /** Our order filled (partly): `qty` > 0, at `price`, paying `fee` (negative for a rebate). */
   onFill(orderId: number, qty: number, price: number, fee: number, tNs: number): void {
     const o = this.orders.get(orderId);
-    if (!o) return;
+    if (o === undefined) return;
     const q = Math.min(qty, o.qty);
     this.accounts[o.market]?.fill(o.side === BID ? q : -q, price, fee);
     o.qty -= q;
@@ -464,7 +465,7 @@ export class Engine {
     lp.evalAlways(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
 
     const change = lp.plan.scenarios.length === 0 ? undefined : this.scenarios.update(t, this.enterCondition, this.exitCondition);
-    if (change) {
+    if (change !== undefined) {
       this.stats.scenarioChanges.push(change);
       this.applyParams();
       lp.evalParams(lp.values, lp.ticks, lp.params, this.views, this.accountReader, lp.instances, this.calendar, t);
@@ -553,7 +554,7 @@ export class Engine {
     const view = this.views[m];
     const market = lp.plan.markets[m];
     const desired = this.desired[qi];
-    if (!q || !view || !market || !desired) return;
+    if (q === undefined || view === undefined || market === undefined || desired === undefined) return;
     const v = lp.values;
     const scenario = this.scenarios.current >= 0 ? lp.plan.scenarios[this.scenarios.current] : undefined;
     const pos = this.accounts[m]?.position ?? 0;
@@ -672,8 +673,7 @@ export class Engine {
   /** @internal (QuoteSink) */
   amend(id: number, priceTicks: number, price: number, qty: number, level: number, t: number): void {
     const o = this.orders.get(id);
-    if (!o) return;
-    if (o.closing) return;
+    if (o === undefined || o.closing === true) return;
     const intent = this.intent;
     intent.market = o.market;
     intent.side = o.side;
@@ -684,7 +684,7 @@ export class Engine {
     // Only a cancel-all the check triggered can have removed the order (one Map lookup fewer per amend).
     if (this.pendingCancelAll !== undefined) {
       this.flushCancelAll(t);
-      if (!this.orders.get(id)) return;
+      if (this.orders.get(id) === undefined) return;
     }
     if (!verdict.ok) {
       if (verdict.throttled) {
@@ -711,7 +711,7 @@ export class Engine {
   /** @internal (QuoteSink) */
   cancel(id: number, reason: string, t: number): void {
     const o = this.options.venueAcks ? this.orders.close(id) : this.orders.remove(id);
-    if (!o) return;
+    if (o === undefined) return;
     this.stats.actions.cancel++;
     this.sink({ kind: 'cancel', id, market: o.market, side: o.side, reason, tNs: t });
   }

@@ -59,15 +59,15 @@ export class OrderRegistry {
 
   add(o: WorkingOrder): void {
     const known = this.byId.get(o.id);
-    if (known) this.inOrder[this.inOrder.indexOf(known)] = o; // a Map keeps a re-set key where it was
+    if (known !== undefined) this.inOrder[this.inOrder.indexOf(known)] = o; // a Map keeps a re-set key where it was
     else this.inOrder.push(o);
     this.byId.set(o.id, o);
-    if (!o.hedge) this.resort(o.market, o.side, o);
+    if (o.hedge !== true) this.resort(o.market, o.side, o);
   }
 
   /** After a price change (amend), keeps the side list sorted. */
   moved(o: WorkingOrder): void {
-    if (!o.hedge) this.resort(o.market, o.side);
+    if (o.hedge !== true) this.resort(o.market, o.side);
   }
 
   /**
@@ -76,9 +76,9 @@ export class OrderRegistry {
    */
   close(id: number): WorkingOrder | undefined {
     const o = this.byId.get(id);
-    if (!o || o.closing) return undefined;
+    if (o === undefined || o.closing === true) return undefined;
     o.closing = true;
-    if (!o.hedge) {
+    if (o.hedge !== true) {
       const list = this.quoteOrders(o.market, o.side);
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
@@ -88,11 +88,11 @@ export class OrderRegistry {
 
   remove(id: number): WorkingOrder | undefined {
     const o = this.byId.get(id);
-    if (!o) return undefined;
+    if (o === undefined) return undefined;
     this.byId.delete(id);
     const k = this.inOrder.indexOf(o);
     if (k >= 0) this.inOrder.splice(k, 1);
-    if (!o.hedge && !o.closing) {
+    if (o.hedge !== true && o.closing !== true) {
       const list = this.quoteOrders(o.market, o.side);
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
@@ -121,17 +121,18 @@ export class OrderRegistry {
   }
 
   private resort(market: number, side: SideValue, added?: WorkingOrder): void {
-    const list = this.quotes[market]?.[side];
-    if (!list) return;
-    if (added) list.push(added);
+    const sides = this.quotes[market];
+    const list = sides !== undefined ? sides[side] : undefined;
+    if (list === undefined) return;
+    if (added !== undefined) list.push(added);
     // Lists hold a handful of orders: insertion sort, no allocation.
     for (let i = 1; i < list.length; i++) {
       const x = list[i];
-      if (!x) continue;
+      if (x === undefined) continue;
       let j = i - 1;
       while (j >= 0) {
         const y = list[j];
-        if (!y || !(side === BID ? y.priceTicks < x.priceTicks : y.priceTicks > x.priceTicks)) break;
+        if (y === undefined || !(side === BID ? y.priceTicks < x.priceTicks : y.priceTicks > x.priceTicks)) break;
         list[j + 1] = y;
         j--;
       }

@@ -101,7 +101,7 @@ export class SimExchange {
         const list = sides[s] as SimOrder[];
         for (let k = 0; k < list.length; k++) {
           const o = list[k] as SimOrder;
-          if (o.hedge) continue;
+          if (o.hedge === true) continue;
           const out = s === BID ? bids : asks;
           const cur = out[o.market] ?? NaN;
           if (Number.isNaN(cur) || (s === BID ? o.price > cur : o.price < cur)) out[o.market] = o.price;
@@ -157,10 +157,10 @@ export class SimExchange {
     switch (kind) {
       case BOOK_LEVEL: {
         const book = this.books.books[feed];
-        const prev = book ? book.qtyAt(side, price) : 0;
+        const prev = book !== undefined ? book.qtyAt(side, price) : 0;
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
         this.consumed[feed]?.[side].delete(price);
-        const list = ours?.[side];
+        const list = ours !== undefined ? ours[side] : undefined;
         if (list !== undefined) {
           for (let k = 0; k < list.length; k++) {
             const o = list[k] as SimOrder;
@@ -179,11 +179,11 @@ export class SimExchange {
         return;
       case ORDER_ADD: {
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
-        const list = ours?.[side];
+        const list = ours !== undefined ? ours[side] : undefined;
         if (list !== undefined) {
           for (let k = 0; k < list.length; k++) {
             const o = list[k] as SimOrder;
-            if (o.priceTicks === price) o.behind?.add(b.orderId[i] ?? -1);
+            if (o.priceTicks === price && o.behind !== undefined) o.behind.add(b.orderId[i] ?? -1);
           }
         }
         return;
@@ -193,20 +193,20 @@ export class SimExchange {
       case ORDER_EXECUTE: {
         const id = b.orderId[i] ?? -1;
         this.books.applyRow(kind, feed, side, price, qty, b.orderId[i] ?? NaN);
-        const list = ours?.[side];
-        if (list && list.length > 0) {
+        const list = ours !== undefined ? ours[side] : undefined;
+        if (list !== undefined && list.length > 0) {
           // Backwards: a fill may take the order out of the list.
           for (let k = list.length - 1; k >= 0; k--) {
             const o = list[k];
-            if (!o || o.priceTicks !== price) continue;
-            const isBehind = o.behind?.has(id) === true;
+            if (o === undefined || o.priceTicks !== price) continue;
+            const isBehind = o.behind !== undefined && o.behind.has(id);
             if (kind === ORDER_EXECUTE && isBehind) {
               // FIFO: the venue would have executed us before an order that arrived after us.
               this.fillMaker(o, Math.min(o.qty, qty), this.timeOf(i));
             } else if (!isBehind) {
               o.front = Math.max(0, o.front - qty);
             }
-            if (kind !== ORDER_REDUCE) o.behind?.delete(id);
+            if (kind !== ORDER_REDUCE && o.behind !== undefined) o.behind.delete(id);
           }
         }
         if (kind === ORDER_EXECUTE) {
@@ -230,21 +230,22 @@ export class SimExchange {
   private settle(feed: number, end: number): void {
     const ours = this.bySide[feed];
     const book = this.books.books[feed];
-    if (!ours || !book) return;
+    // `=== undefined`, not truthiness: see docs/performance.md, "Truthiness of loaded values".
+    if (ours === undefined || book === undefined) return;
     const bestAsk = book.bestAsk();
     const bestBid = book.bestBid();
     const bids = ours[BID];
     const asks = ours[ASK];
-    if (bids && !Number.isNaN(bestAsk)) {
+    if (bids !== undefined && !Number.isNaN(bestAsk)) {
       for (let k = bids.length - 1; k >= 0; k--) {
         const o = bids[k];
-        if (o && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, this.timeOf(end));
+        if (o !== undefined && o.priceTicks >= bestAsk) this.fillMaker(o, o.qty, this.timeOf(end));
       }
     }
-    if (asks && !Number.isNaN(bestBid)) {
+    if (asks !== undefined && !Number.isNaN(bestBid)) {
       for (let k = asks.length - 1; k >= 0; k--) {
         const o = asks[k];
-        if (o && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, this.timeOf(end));
+        if (o !== undefined && o.priceTicks <= bestBid) this.fillMaker(o, o.qty, this.timeOf(end));
       }
     }
   }
@@ -252,11 +253,12 @@ export class SimExchange {
   /** A public trade at `price`; `aggressor` Bid = buyer-initiated (it hits asks). */
   private trade(feed: number, aggressor: SideValue, price: number, qty: number, tNs: number): void {
     const restingSide: SideValue = aggressor === BID ? ASK : BID;
-    const list = this.bySide[feed]?.[restingSide];
-    if (!list || list.length === 0) return;
+    const sides = this.bySide[feed];
+    const list = sides !== undefined ? sides[restingSide] : undefined;
+    if (list === undefined || list.length === 0) return;
     for (let k = list.length - 1; k >= 0; k--) {
       const o = list[k];
-      if (!o) continue;
+      if (o === undefined) continue;
       const through = restingSide === ASK ? price > o.priceTicks : price < o.priceTicks;
       if (through) {
         this.fillMaker(o, o.qty, tNs);
@@ -272,11 +274,12 @@ export class SimExchange {
 
   /** An execution at `price` against resting `side`: our orders at better prices were hit first. */
   private tradeThrough(feed: number, restingSide: SideValue, price: number, tNs: number): void {
-    const list = this.bySide[feed]?.[restingSide];
-    if (!list || list.length === 0) return;
+    const sides = this.bySide[feed];
+    const list = sides !== undefined ? sides[restingSide] : undefined;
+    if (list === undefined || list.length === 0) return;
     for (let k = list.length - 1; k >= 0; k--) {
       const o = list[k];
-      if (o && (restingSide === ASK ? price > o.priceTicks : price < o.priceTicks)) this.fillMaker(o, o.qty, tNs);
+      if (o !== undefined && (restingSide === ASK ? price > o.priceTicks : price < o.priceTicks)) this.fillMaker(o, o.qty, tNs);
     }
   }
 
@@ -302,10 +305,10 @@ export class SimExchange {
   /** A new order arrives at the exchange. */
   place(o: SimOrder, tNs: number): void {
     const book = this.books.books[o.feed];
-    if (!book) return;
+    if (book === undefined) return;
     const opposite = o.side === BID ? book.bestAsk() : book.bestBid();
     const crosses = !Number.isNaN(opposite) && (o.side === BID ? o.priceTicks >= opposite : o.priceTicks <= opposite);
-    if (o.taker) {
+    if (o.taker === true) {
       this.take(o, tNs);
       return;
     }
@@ -326,7 +329,7 @@ export class SimExchange {
 
   cancel(id: number, tNs: number): void {
     const o = this.resting.get(id);
-    if (!o) {
+    if (o === undefined) {
       // Already filled or gone: the venue answers "unknown order"; the strategy learns it is gone.
       this.reports.push({ kind: 'gone', tNs, orderId: id, reason: 'cancelled' });
       return;
@@ -338,9 +341,9 @@ export class SimExchange {
   /** Price or size change: a new price (or a larger size) goes to the back of the queue. */
   amend(id: number, priceTicks: number, price: number, qty: number, planHash: string, level: number, tNs: number): void {
     const o = this.resting.get(id);
-    if (!o) return; // filled or cancelled meanwhile; the strategy has been or will be told
+    if (o === undefined) return; // filled or cancelled meanwhile; the strategy has been or will be told
     const book = this.books.books[o.feed];
-    if (!book) return;
+    if (book === undefined) return;
     const keepsPriority = priceTicks === o.priceTicks && qty <= o.qty;
     const opposite = o.side === BID ? book.bestAsk() : book.bestBid();
     const crosses = !Number.isNaN(opposite) && (o.side === BID ? priceTicks >= opposite : priceTicks <= opposite);
@@ -358,15 +361,16 @@ export class SimExchange {
     if (!keepsPriority) {
       o.front = book.qtyAt(o.side, priceTicks);
       o.tradedSinceDepth = 0;
-      o.behind?.clear();
+      if (o.behind !== undefined) o.behind.clear();
     }
     // It rests again: last in joining order and in its side's list (what matching scans), as a new
     // order would be; the list is only moved when it is not last already (one order a side, mostly).
     // A sequence number rather than a Map delete and set: re-inserting left the Map's table to be
     // rehashed every few amends, most of what the exchange allocated.
     o.restSeq = ++this.restCount;
-    const list = this.bySide[o.feed]?.[o.side];
-    if (list && list[list.length - 1] !== o) {
+    const sides = this.bySide[o.feed];
+    const list = sides !== undefined ? sides[o.side] : undefined;
+    if (list !== undefined && list[list.length - 1] !== o) {
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
       list.push(o);
@@ -419,7 +423,8 @@ export class SimExchange {
   private rest(o: SimOrder): void {
     o.restSeq = ++this.restCount;
     this.resting.set(o.id, o);
-    this.bySide[o.feed]?.[o.side]?.push(o);
+    const sides = this.bySide[o.feed];
+    if (sides !== undefined) sides[o.side]?.push(o);
   }
 
   private unrest(o: SimOrder): void {
@@ -428,8 +433,9 @@ export class SimExchange {
       this.spareIdSets.push(o.behind);
       o.behind = undefined;
     }
-    const list = this.bySide[o.feed]?.[o.side];
-    if (!list) return;
+    const sides = this.bySide[o.feed];
+    const list = sides !== undefined ? sides[o.side] : undefined;
+    if (list === undefined) return;
     const i = list.indexOf(o);
     if (i >= 0) list.splice(i, 1);
   }

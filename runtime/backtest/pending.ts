@@ -108,7 +108,7 @@ export class PendingQueue {
   /** A spare item (or a new one, every field in the same order: one object shape) stamped `t`. */
   private take(t: number): Pending {
     let item = this.spare.pop();
-    if (item) {
+    if (item !== undefined) {
       item.t = t;
       item.seq = this.seq++;
     } else {

@@ -254,7 +254,8 @@ export class BacktestSession {
       const exRow = this.exRow;
       const exT = exRow < endRow ? (ts[exRow] ?? Infinity) + this.exOffsetNs : Infinity;
       const top = pending.peek();
-      const qT = top ? top.t : Infinity;
+      // `!== undefined`, not truthiness: see docs/performance.md, "Truthiness of loaded values".
+      const qT = top !== undefined ? top.t : Infinity;
       const stDeliver = this.stDeliver;
       if (exT === Infinity && qT === Infinity && stDeliver === Infinity) break;
       // A sample at T shows the exchange as it stood at T: taken before anything later changes it.
@@ -271,7 +272,7 @@ export class BacktestSession {
         if (qT > limitNs) break;
         this.nowNs = qT;
         const p = pending.pop();
-        if (!p) continue;
+        if (p === undefined) continue;
         if (p.kind !== PENDING_REPORT) this.toExchange(p);
         else this.toStrategy(p);
         pending.release(p);
@@ -329,7 +330,7 @@ export class BacktestSession {
     const ts = batch.exchTs;
     const exchange = this.exchange;
     const off = this.exOffsetNs;
-    if (this.exSeam) {
+    if (this.exSeam === true) {
       this.exSeam = false;
       exchange.reconnect((ts[this.exRow] ?? 0) + off);
       this.buildBooksBeforeWindow({ exchange: true, strategy: false, clear: true });
@@ -344,7 +345,7 @@ export class BacktestSession {
       this.options.onProgress?.(this.exRow - this.firstRow, this.endRow - this.firstRow);
       this.nextProgress += PROGRESS_EVERY;
     }
-    if (this.exRow >= this.endRow && this.options.loop) {
+    if (this.exRow >= this.endRow && this.options.loop !== undefined) {
       this.exRow = this.firstRow;
       this.exOffsetNs += this.loopPeriodNs;
       this.exSeam = true;
@@ -355,7 +356,7 @@ export class BacktestSession {
   private strategyMessage(): void {
     const stDeliver = this.stDeliver;
     this.strategyTime = stDeliver;
-    if (this.stSeam) {
+    if (this.stSeam === true) {
       this.stSeam = false;
       this.loopsSeen++;
       this.engine.cancelAll('replay loop: venue reconnect', stDeliver);
@@ -370,7 +371,7 @@ export class BacktestSession {
 
   private scheduleStrategyMessage(): void {
     if (this.stRow >= this.endRow) {
-      if (!this.options.loop) {
+      if (this.options.loop === undefined) {
         this.stDeliver = Infinity;
         return;
       }
@@ -412,7 +413,7 @@ export class BacktestSession {
     if (a.kind === 'place') {
       this.orders.placed++;
       this.noteScenario(a.id);
-      if (!a.hedge) {
+      if (a.hedge !== true) {
         this.quoted += a.qty;
         this.openQty.set(a.id, a.qty);
       }
@@ -514,7 +515,7 @@ export class BacktestSession {
     let pnl = 0;
     for (let m = 0; m < n; m++) {
       const b = books[this.feedOfPlan[m] ?? -1];
-      const mid = b ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
+      const mid = b !== undefined ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
       mids[m] = mid;
       const a = this.trueAccounts[m] as MarketAccount;
       pnl += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
@@ -552,12 +553,12 @@ export class BacktestSession {
 
   private toStrategy(p: Pending): void {
     const r = p.report;
-    if (!r) return;
+    if (r === undefined) return;
     const engine = this.engine;
     this.strategyTime = Math.max(this.strategyTime, p.t);
     const id = r.kind === 'fill' ? r.order.id : r.orderId;
     if (r.kind === 'fill') {
-      if (p.record) p.record.localNs = p.t;
+      if (p.record !== undefined) p.record.localNs = p.t;
       engine.onFill(id, r.qty, r.price, r.fee, Math.max(p.t, engine.now));
     } else {
       engine.onOrderGone(id, Math.max(p.t, engine.now));

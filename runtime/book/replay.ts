@@ -44,7 +44,7 @@ export class BookReplayer {
 
   /** `apply` for a row whose fields the caller has read already. */
   applyRow(kind: number, market: number, side: SideValue, price: number, qty: number, orderId: number): void {
-    if (!this.orders) {
+    if (this.orders !== true) {
       this.applyLevels(kind, market, side, price, qty);
       return;
     }
@@ -81,7 +81,7 @@ export class BookReplayer {
   /** `apply` without order books: every L3 row moves its level by its size, as L3Book does to its view. */
   private applyLevels(kind: number, market: number, side: SideValue, price: number, qty: number): void {
     const book = this.books[market];
-    if (!book) {
+    if (book === undefined) {
       if (kind === BOOK_CLEAR || kind === BOOK_LEVEL || (kind >= ORDER_ADD && kind <= ORDER_EXECUTE)) {
         throw new RangeError(`row refers to market ${market}, but the batch has ${this.books.length}`);
       }

@@ -47,7 +47,7 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
   let j = 0;
   while (i < nW && j < nD) {
     const w = working[i];
-    if (!w) break;
+    if (w === undefined) break;
     if (policy.nowNs - w.sinceNs > policy.maxAgeNs) {
       i++; // too old to keep with any level
       continue;
@@ -74,7 +74,7 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
     const price = desired.priceTicks[dj] ?? NaN;
     const qty = desired.qty[dj] ?? 0;
     const w = wi < nW ? working[wi] : undefined;
-    if (w) {
+    if (w !== undefined) {
       sink.amend(w.id, dj, price, qty);
       wi++;
     } else {
@@ -84,7 +84,7 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
   }
   for (; wi < nW; wi++) {
     const w = working[wi];
-    if (!w || keptW[wi]) continue;
+    if (w === undefined || keptW[wi]) continue;
     sink.cancel(w.id);
     actions++;
   }

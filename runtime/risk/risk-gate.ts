@@ -170,7 +170,7 @@ export class RiskGate {
     if ((this.state === 'reduce_only' || scenarioReduceOnly) && !reducing) {
       return this.deny(this.state === 'reduce_only' ? this.reduceOnlyIds()[0] ?? 'reduce_only' : 'scenario', 'only orders that reduce the position are allowed', false);
     }
-    if (this.blocking && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
+    if (this.blocking !== undefined && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
 
     const signedQty = o.side === BID ? o.qty : -o.qty;
     return this.rulesCheck(this, o, ctx, ctx.values, m0, pos0, buys0, sells0, reducing, signedQty, this.buckets, ALLOW);
