@@ -216,7 +216,10 @@ export class Engine {
     return this.lp.params;
   }
   position(market: number): number {
-    return this.accounts[market]?.position ?? 0;
+    // A ternary, not `?.position ?? 0`: that makes V8 box the double to compare it with undefined
+    // (docs/performance.md, "Truthiness of loaded values").
+    const a = this.accounts[market];
+    return a !== undefined ? a.position : 0;
   }
   account(market: number): MarketAccount | undefined {
     return this.accounts[market];
@@ -346,7 +349,7 @@ export class Engine {
           }
         }
       }
-      if (((flags[i] ?? 0) & END_OF_MESSAGE) !== 0 && (this.dirty || t >= this.dueNs || this.booksMoved())) {
+      if (((flags[i] ?? 0) & END_OF_MESSAGE) !== 0 && (this.dirty === true || t >= this.dueNs || this.booksMoved())) {
         this.rowNs = t;
         this.evaluateAtRow();
       }
@@ -397,7 +400,8 @@ export class Engine {
     this.accounts[o.market]?.fill(o.side === BID ? q : -q, price, fee);
     o.qty -= q;
     o.filled += q;
-    const lot = this.lp.plan.markets[o.market]?.lotSize ?? 0;
+    const market = this.lp.plan.markets[o.market];
+    const lot = market !== undefined ? market.lotSize : 0;
     if (o.qty < lot / 2) this.orders.remove(orderId);
     this.forceQuote = true;
     this.evaluate(tNs);
@@ -488,7 +492,7 @@ export class Engine {
       const m = lp.quoteMarkets[qi] ?? -1;
       if (m < 0) continue;
       const nextPass = (this.lastQuoteNs[m] ?? -Infinity) + (lp.quoteIntervalsNs[qi] ?? 0);
-      if (!this.forceQuote && t < nextPass) {
+      if (this.forceQuote !== true && t < nextPass) {
         // min_interval put this pass off: it is owed when the interval ends.
         if (nextPass < due) due = nextPass;
         continue;
@@ -498,7 +502,8 @@ export class Engine {
         quoted = true;
       }
       this.quoteMarket(qi, m, t);
-      const maxAgeNs = this.quoteShapes[qi]?.maxAgeNs ?? Infinity;
+      const shape = this.quoteShapes[qi];
+      const maxAgeNs = shape !== undefined ? shape.maxAgeNs : Infinity;
       if (maxAgeNs !== Infinity) {
         const aged = this.oldestQuoteNs(m) + maxAgeNs;
         if (aged < due) due = aged;
@@ -516,7 +521,7 @@ export class Engine {
     // The next UTC day (rollDay keeps its start; NaN only before the first evaluation).
     if (this.dayEndNs < due) due = this.dayEndNs;
     // beta takes its sample at the first update after each whole second (signals/beta.ts).
-    if (this.reads.seconds) {
+    if (this.reads.seconds === true) {
       const nextSecond = (Math.floor(t / 1e9) + 1) * 1e9;
       if (nextSecond < due) due = nextSecond;
     }
@@ -557,7 +562,7 @@ export class Engine {
     if (q === undefined || view === undefined || market === undefined || desired === undefined) return;
     const v = lp.values;
     const scenario = this.scenarios.current >= 0 ? lp.plan.scenarios[this.scenarios.current] : undefined;
-    const pos = this.accounts[m]?.position ?? 0;
+    const pos = this.position(m);
     const reduceOnly = this.gate.state === 'reduce_only' || scenario?.reduceOnly === true;
     const paused = scenario?.pause === true || this.gate.state === 'halted';
 
@@ -587,7 +592,7 @@ export class Engine {
 
     const tol = q.toleranceNode < 0 ? 0 : v[q.toleranceNode] ?? 0;
     const refPrice = Number.isFinite(view.mid) ? view.mid : raw.bid;
-    const toleranceTicks = Math.max(0, q.toleranceIsPrice ? tol / market.tickSize : (tol * refPrice) / market.tickSize);
+    const toleranceTicks = Math.max(0, q.toleranceIsPrice === true ? tol / market.tickSize : (tol * refPrice) / market.tickSize);
 
     if (this.limitsThisPass.length !== 0) this.limitsThisPass.length = 0;
     const actionsBefore = this.totalActions();
@@ -656,8 +661,8 @@ export class Engine {
     intent.replaces = NO_ORDER;
     const verdict = this.gate.check(intent, this.riskContext, this.scenarioReduceOnly);
     this.flushCancelAll(t);
-    if (!verdict.ok) {
-      if (verdict.throttled) this.stats.throttled++;
+    if (verdict.ok !== true) {
+      if (verdict.throttled === true) this.stats.throttled++;
       else this.stats.rejected++;
       this.limitsThisPass.push({ rule: verdict.rule, reason: verdict.reason, side });
       return false;
@@ -686,8 +691,8 @@ export class Engine {
       this.flushCancelAll(t);
       if (this.orders.get(id) === undefined) return;
     }
-    if (!verdict.ok) {
-      if (verdict.throttled) {
+    if (verdict.ok !== true) {
+      if (verdict.throttled === true) {
         this.stats.throttled++;
       } else {
         this.stats.rejected++;
@@ -710,7 +715,7 @@ export class Engine {
 
   /** @internal (QuoteSink) */
   cancel(id: number, reason: string, t: number): void {
-    const o = this.options.venueAcks ? this.orders.close(id) : this.orders.remove(id);
+    const o = this.options.venueAcks === true ? this.orders.close(id) : this.orders.remove(id);
     if (o === undefined) return;
     this.stats.actions.cancel++;
     this.sink({ kind: 'cancel', id, market: o.market, side: o.side, reason, tNs: t });
@@ -854,18 +859,20 @@ export class Engine {
     let p = 0;
     for (let m = 0; m < this.accounts.length; m++) {
       const a = this.accounts[m];
-      const mid = this.views[m]?.mid ?? NaN;
-      if (a) p += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
+      const view = this.views[m];
+      const mid = view !== undefined ? view.mid : NaN;
+      if (a !== undefined) p += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
     }
     return p;
   }
 
   private readonly accountReader: AccountReader = {
-    position: (m) => this.accounts[m]?.position ?? 0,
+    position: (m) => this.position(m),
     pnl: (m) => {
       const a = this.accounts[m];
-      const mid = this.views[m]?.mid ?? NaN;
-      return a ? a.pnl(Number.isFinite(mid) ? mid : a.avgPrice) : 0;
+      const view = this.views[m];
+      const mid = view !== undefined ? view.mid : NaN;
+      return a !== undefined ? a.pnl(Number.isFinite(mid) ? mid : a.avgPrice) : 0;
     },
     totalPnl: () => this.totalPnl(),
     dailyPnl: () => this.dailyPnl(),
@@ -1139,7 +1146,8 @@ class EngineRiskContext implements RiskContext {
     return this.e.workingQty(m, side, except);
   }
   mid(m: number): number {
-    return this.e.view(m)?.mid ?? NaN;
+    const view = this.e.view(m);
+    return view !== undefined ? view.mid : NaN;
   }
   pnl(): number {
     return this.e.totalPnl();

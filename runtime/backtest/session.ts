@@ -536,7 +536,7 @@ export class BacktestSession {
     }
     const feed = this.feedOfPlan[p.market] ?? -1;
     const book = exchange.books.books[feed];
-    const tick = book?.tickSize ?? 1;
+    const tick = book !== undefined ? book.tickSize : 1;
     // Prices move to the feed's grid (the same grid when plan and data agree): bids down, asks up.
     const priceTicks = p.side === BID ? Math.floor(p.price / tick + 1e-7) : Math.ceil(p.price / tick - 1e-7);
     if (kind === PENDING_PLACE) {

@@ -140,7 +140,7 @@ export class TickLadder {
     if (old === 0 || value === 0) {
       if (old === value) return;
       // A level appears or goes: its occupancy bit (bit at & 31 of word at >> 5) flips.
-      if (this.indexed) this.bits[at >> 5] = (this.bits[at >> 5] ?? 0) ^ (1 << (at & 31));
+      if (this.indexed === true) this.bits[at >> 5] = (this.bits[at >> 5] ?? 0) ^ (1 << (at & 31));
       const step = old === 0 ? 1 : -1;
       this.count += step;
       const left = (this.used[slot] ?? 0) + step;
@@ -151,7 +151,7 @@ export class TickLadder {
       }
     }
     // value − old is exact when either is 0.
-    if (this.summing) this.addToSum(slot, value - old);
+    if (this.summing === true) this.addToSum(slot, value - old);
   }
 
   /** What `add` found at the tick before it changed it. */
@@ -227,7 +227,7 @@ export class TickLadder {
    * error bound above; a range without levels gives exactly 0.
    */
   sumRange(lo: number, hi: number): number {
-    if (!this.summing) this.startSumming();
+    if (this.summing !== true) this.startSumming();
     if (this.count === 0 || !(lo <= hi)) return 0;
     const first = lo <= -2147483648 ? -2147483648 : Math.ceil(lo);
     const last = hi >= 2147483647 ? 2147483647 : Math.floor(hi);
@@ -289,7 +289,7 @@ export class TickLadder {
     for (let slot = 0; slot < this.slotsInUse; slot++) {
       if ((this.used[slot] ?? 0) > 0) {
         this.values.fill(0, slot << PAGE_BITS, (slot + 1) << PAGE_BITS);
-        if (this.indexed) this.bits.fill(0, slot << PAGE_WORDS_BITS, (slot + 1) << PAGE_WORDS_BITS);
+        if (this.indexed === true) this.bits.fill(0, slot << PAGE_WORDS_BITS, (slot + 1) << PAGE_WORDS_BITS);
         this.releaseSlot(slot);
       }
     }
@@ -320,9 +320,12 @@ export class TickLadder {
    * for V8 to inline: it is the slow path of nextBelow/nextAbove, which DenseL2Book.set calls when
    * the touch goes, and inlined there it would crowd the update path out of its callers.
    */
-  private seek(priceTicks: number, n: number, up: boolean): number {
+  private seek(priceTicks: number, n: number, upward: boolean): number {
+    // A parameter V8 cannot type: compared once, not tested for truthiness at each use
+    // (docs/performance.md, "Truthiness of loaded values").
+    const up = upward === true;
     if (!(n >= 1 && n <= this.count) || priceTicks !== priceTicks) return NaN;
-    if (!this.indexed) this.buildIndex();
+    if (this.indexed !== true) this.buildIndex();
     const len = this.dir.length;
     if (n === 1 && (priceTicks | 0) === priceTicks) {
       // The commonest question (the next level after a book's touch goes) first: is it in the
@@ -392,7 +395,7 @@ export class TickLadder {
 
   /** Computes every page's sum, and keeps the sums from now on. */
   private startSumming(): void {
-    if (!this.indexed) this.buildIndex();
+    if (this.indexed !== true) this.buildIndex();
     for (let slot = 0; slot < this.slotsInUse; slot++) {
       this.sumOffsets(slot, 0, PAGE_MASK);
       this.sums[slot] = this.out[0] ?? 0;

@@ -66,17 +66,20 @@ export function buildQuotes(v: QuoteValues, rules: MarketRules, ctx: BuildContex
   const maxBidTicks = Number.isFinite(ctx.bestAsk) ? ceilTicks(ctx.bestAsk, tick) - 1 : Infinity;
   const minAskTicks = Number.isFinite(ctx.bestBid) ? floorTicks(ctx.bestBid, tick) + 1 : -Infinity;
 
-  if (ctx.allowBid) {
+  // `=== true`: a boolean field is tested with seven checks otherwise (docs/performance.md, "Truthiness of loaded values").
+  const allowBid = ctx.allowBid === true;
+  const allowAsk = ctx.allowAsk === true;
+  if (allowBid) {
     if (valid(v.bid) && valid(v.bidSize)) {
       let first = Math.min(floorTicks(v.bid, tick), maxBidTicks);
       // Never lock or cross our own ask: with both sides quoted, the bid stays a tick under the ask.
-      if (ctx.allowAsk && valid(v.ask)) first = Math.min(first, Math.max(ceilTicks(v.ask, tick), minAskTicks) - 1);
+      if (allowAsk && valid(v.ask)) first = Math.min(first, Math.max(ceilTicks(v.ask, tick), minAskTicks) - 1);
       withheld |= fillSide(out.bids, first, -1, v.bid, v.bidSize, levels, v, rules);
     } else {
       withheld |= Withheld.notPositive;
     }
   }
-  if (ctx.allowAsk) {
+  if (allowAsk) {
     if (valid(v.ask) && valid(v.askSize)) {
       let first = Math.max(ceilTicks(v.ask, tick), minAskTicks);
       if (out.bids.count > 0) first = Math.max(first, (out.bids.priceTicks[0] ?? -Infinity) + 1);
@@ -103,7 +106,7 @@ function fillSide(side: DesiredSide, firstTicks: number, dir: -1 | 1, price: num
     if (k === 0) {
       ticks = firstTicks;
     } else {
-      const raw = v.stepIsPrice ? price + dir * k * v.step : price * (1 + dir * k * v.step);
+      const raw = v.stepIsPrice === true ? price + dir * k * v.step : price * (1 + dir * k * v.step);
       ticks = dir < 0 ? floorTicks(raw, rules.tickSize) : ceilTicks(raw, rules.tickSize);
       // A step under one tick still moves each level by a tick; levels never merge.
       ticks = dir < 0 ? Math.min(ticks, prev - 1) : Math.max(ticks, prev + 1);

@@ -40,7 +40,7 @@ export function diffSide(working: readonly WorkingOrderView[], desired: DesiredS
   // Loops, not fill(): the lists hold a handful of entries, and a builtin call costs more than that.
   for (let k = 0; k < nW; k++) keptW[k] = 0;
   for (let k = 0; k < nD; k++) keptD[k] = 0;
-  const descending = policy.descending;
+  const descending = policy.descending === true;
 
   // 1. Maximum matching of keepable pairs (both lists best-first).
   let i = 0;

@@ -167,7 +167,7 @@ export class RiskGate {
     const sells0 = ctx.workingQty(m0, ASK, o.replaces);
     // Does the order only shrink the position (never flip it), counting orders already working?
     const reducing = o.side === BID ? pos0 < 0 && buys0 + o.qty <= -pos0 + 1e-12 : pos0 > 0 && sells0 + o.qty <= pos0 + 1e-12;
-    if ((this.state === 'reduce_only' || scenarioReduceOnly) && !reducing) {
+    if ((this.state === 'reduce_only' || scenarioReduceOnly === true) && !reducing) {
       return this.deny(this.state === 'reduce_only' ? this.reduceOnlyIds()[0] ?? 'reduce_only' : 'scenario', 'only orders that reduce the position are allowed', false);
     }
     if (this.blocking !== undefined && !reducing) return this.deny(this.blocking.rule, this.blocking.reason, this.blocking.throttled);
