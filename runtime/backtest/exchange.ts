@@ -139,7 +139,7 @@ export class SimExchange {
    * a double passed to a call V8 does not inline is boxed — once per row, most of what the exchange
    * side allocated.
    */
-  private offsetNs = 0;
+  private offsetNs = -0; // a double from the start (docs/performance.md, "Field representations")
 
   /** Exchange time of row `i` in the current pass. */
   private timeOf(i: number): number {

@@ -138,8 +138,10 @@ export class BacktestSession {
   private stRow: number; // next message start the strategy sees
   private stDeliver = NaN; // delivery time of the strategy's next message
   private stEnd = -1; // last row of that message
-  private exOffsetNs = 0; // added to exchTs for the pass each side is in
-  private stOffsetNs = 0;
+  // Added to exchTs for the pass each side is in. -0, not 0: a double from the start, so the first
+  // seam does not change the field's representation (docs/performance.md, "Field representations").
+  private exOffsetNs = -0;
+  private stOffsetNs = -0;
   private exSeam = false; // the side's next message is the first of a new pass
   private stSeam = false;
   private loopsSeen = 0;
