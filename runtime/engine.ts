@@ -283,8 +283,6 @@ export class Engine {
    * ≈70 instructions a row: V8 does not inline it there.)
    */
   replayOffsetNs = -0; // a double from the start (docs/performance.md, "Field representations")
-  /** Event time of the row being replayed, for the calls made from it (a field, for the same reason). */
-  private rowNs = -0;
 
   /** `replay` with the time offset already in `replayOffsetNs`. */
   replayRows(batch: EventBatch, feedToPlan: Int16Array | Int32Array, from: number, to: number): void {
@@ -314,8 +312,7 @@ export class Engine {
               view.book.clear();
               break;
             case TRADE:
-              this.rowNs = t;
-              this.tradeAtRow(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0);
+              this.onTrade(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0, t);
               break;
             case ORDER_ADD:
             case ORDER_REDUCE:
@@ -334,35 +331,19 @@ export class Engine {
               } else {
                 view.book.add(s, p, k0 === ORDER_ADD ? q : -q);
               }
-              if (k0 === ORDER_EXECUTE) {
-                this.rowNs = t;
-                this.tradeAtRow(m, p * view.book.tickSize, q);
-              }
+              if (k0 === ORDER_EXECUTE) this.onTrade(m, p * view.book.tickSize, q, t);
               break;
             }
             case HIDDEN_EXECUTE:
-              this.rowNs = t;
-              this.tradeAtRow(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0);
+              this.onTrade(m, (priceTicks[i] ?? 0) * view.book.tickSize, qty[i] ?? 0, t);
               break;
             default:
               break;
           }
         }
       }
-      if (((flags[i] ?? 0) & END_OF_MESSAGE) !== 0 && (this.dirty === true || t >= this.dueNs || this.booksMoved())) {
-        this.rowNs = t;
-        this.evaluateAtRow();
-      }
+      if (((flags[i] ?? 0) & END_OF_MESSAGE) !== 0 && (this.dirty === true || t >= this.dueNs || this.booksMoved())) this.evaluate(t);
     }
-  }
-
-  // Calls with the row's time in `rowNs`: `t` passed as an argument was boxed at every row, since
-  // V8 boxes a double once for all the calls that take it.
-  private tradeAtRow(m: number, price: number, qty: number): void {
-    this.onTrade(m, price, qty, this.rowNs);
-  }
-  private evaluateAtRow(): void {
-    this.evaluate(this.rowNs);
   }
 
   /** A book the plan reads changed where it looks (the touch, or anywhere for plans reading depth). */
