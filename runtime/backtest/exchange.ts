@@ -93,6 +93,12 @@ export class SimExchange {
     return [...this.resting.values()].sort((a, b) => a.restSeq - b.restSeq);
   }
 
+  /** Our resting orders on one side of a feed, in joining order (undefined for a feed the batch lacks). */
+  private ourOrders(feed: number, side: SideValue): SimOrder[] | undefined {
+    const sides = this.bySide[feed];
+    return sides !== undefined ? sides[side] : undefined;
+  }
+
   /** Writes our best resting (non-hedge) bid and ask per plan market into the arrays (NaN where none). */
   bestQuotes(bids: number[], asks: number[]): void {
     for (let f = 0; f < this.bySide.length; f++) {
@@ -253,8 +259,7 @@ export class SimExchange {
   /** A public trade at `price`; `aggressor` Bid = buyer-initiated (it hits asks). */
   private trade(feed: number, aggressor: SideValue, price: number, qty: number, tNs: number): void {
     const restingSide: SideValue = aggressor === BID ? ASK : BID;
-    const sides = this.bySide[feed];
-    const list = sides !== undefined ? sides[restingSide] : undefined;
+    const list = this.ourOrders(feed, restingSide);
     if (list === undefined || list.length === 0) return;
     for (let k = list.length - 1; k >= 0; k--) {
       const o = list[k];
@@ -274,8 +279,7 @@ export class SimExchange {
 
   /** An execution at `price` against resting `side`: our orders at better prices were hit first. */
   private tradeThrough(feed: number, restingSide: SideValue, price: number, tNs: number): void {
-    const sides = this.bySide[feed];
-    const list = sides !== undefined ? sides[restingSide] : undefined;
+    const list = this.ourOrders(feed, restingSide);
     if (list === undefined || list.length === 0) return;
     for (let k = list.length - 1; k >= 0; k--) {
       const o = list[k];
@@ -368,8 +372,7 @@ export class SimExchange {
     // A sequence number rather than a Map delete and set: re-inserting left the Map's table to be
     // rehashed every few amends, most of what the exchange allocated.
     o.restSeq = ++this.restCount;
-    const sides = this.bySide[o.feed];
-    const list = sides !== undefined ? sides[o.side] : undefined;
+    const list = this.ourOrders(o.feed, o.side);
     if (list !== undefined && list[list.length - 1] !== o) {
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
@@ -423,8 +426,7 @@ export class SimExchange {
   private rest(o: SimOrder): void {
     o.restSeq = ++this.restCount;
     this.resting.set(o.id, o);
-    const sides = this.bySide[o.feed];
-    if (sides !== undefined) sides[o.side]?.push(o);
+    this.ourOrders(o.feed, o.side)?.push(o);
   }
 
   private unrest(o: SimOrder): void {
@@ -433,8 +435,7 @@ export class SimExchange {
       this.spareIdSets.push(o.behind);
       o.behind = undefined;
     }
-    const sides = this.bySide[o.feed];
-    const list = sides !== undefined ? sides[o.side] : undefined;
+    const list = this.ourOrders(o.feed, o.side);
     if (list === undefined) return;
     const i = list.indexOf(o);
     if (i >= 0) list.splice(i, 1);
