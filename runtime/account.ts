@@ -39,6 +39,11 @@ export class MarketAccount {
     return this.cash + (this.position === 0 ? 0 : this.position * mark) - this.fees;
   }
 
+  /** `pnl` at the mid, or at the average entry price while the book has no mid (NaN). */
+  pnlAtMid(mid: number): number {
+    return this.pnl(Number.isFinite(mid) ? mid : this.avgPrice);
+  }
+
   export(): MarketAccountState {
     return { position: this.position, cash: this.cash, fees: this.fees, realized: this.realized, avgPrice: this.avgPrice, volume: this.volume, fills: this.fills };
   }

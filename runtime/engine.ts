@@ -838,23 +838,20 @@ export class Engine {
 
   totalPnl(): number {
     let p = 0;
-    for (let m = 0; m < this.accounts.length; m++) {
-      const a = this.accounts[m];
-      const view = this.views[m];
-      const mid = view !== undefined ? view.mid : NaN;
-      if (a !== undefined) p += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
-    }
+    for (let m = 0; m < this.accounts.length; m++) p += this.marketPnl(m);
     return p;
+  }
+
+  /** PnL of market m at its mid (0 for a market the plan does not have). */
+  private marketPnl(m: number): number {
+    const a = this.accounts[m];
+    const view = this.views[m];
+    return a !== undefined ? a.pnlAtMid(view !== undefined ? view.mid : NaN) : 0;
   }
 
   private readonly accountReader: AccountReader = {
     position: (m) => this.position(m),
-    pnl: (m) => {
-      const a = this.accounts[m];
-      const view = this.views[m];
-      const mid = view !== undefined ? view.mid : NaN;
-      return a !== undefined ? a.pnl(Number.isFinite(mid) ? mid : a.avgPrice) : 0;
-    },
+    pnl: (m) => this.marketPnl(m),
     totalPnl: () => this.totalPnl(),
     dailyPnl: () => this.dailyPnl(),
   };

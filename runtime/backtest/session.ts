@@ -520,7 +520,7 @@ export class BacktestSession {
       const mid = b !== undefined ? ((b.bestBid() + b.bestAsk()) / 2) * b.tickSize : NaN;
       mids[m] = mid;
       const a = this.trueAccounts[m] as MarketAccount;
-      pnl += a.pnl(Number.isFinite(mid) ? mid : a.avgPrice);
+      pnl += a.pnlAtMid(mid);
     }
     const row = this.markColumns.add(t, pnl, this.engine.scenario);
     for (let m = 0; m < n; m++) {
